@@ -105,7 +105,6 @@ public final class CkrCodes {
      */
     public static boolean meansTokenLost(String ckrName) {
         return ckrName.equals("CKR_OBJECT_HANDLE_INVALID")
-                || ckrName.equals("CKR_KEY_HANDLE_INVALID")
                 || ckrName.equals("CKR_SESSION_HANDLE_INVALID")
                 || ckrName.equals("CKR_SESSION_CLOSED")
                 || ckrName.equals("CKR_TOKEN_NOT_PRESENT")
