@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -63,7 +62,6 @@ public final class Pkcs11KeyVault implements KeyVault {
     private final SecureRandom random;
     private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Map<String, List<WrappedKey>> records = new ConcurrentHashMap<>();
     private volatile boolean tokenLossReported;
 
     private Pkcs11KeyVault(Pkcs11Token token, VaultState state, Clock clock, SecureRandom random) {
@@ -99,6 +97,11 @@ public final class Pkcs11KeyVault implements KeyVault {
     @Override
     public String token() {
         return token.description();
+    }
+
+    /** The token under this vault, for this package's tests. */
+    Pkcs11Token pkcs11() {
+        return token;
     }
 
     @Override
@@ -400,7 +403,6 @@ public final class Pkcs11KeyVault implements KeyVault {
             for (WrappedKey k : loadRecords(tenant)) {
                 state.deleteRecord(k);
             }
-            records.remove(tenant);
             Properties props = state.tenantProperties(tenant);
             props.setProperty("destroyed", clock.instant().toString());
             state.writeTenantProperties(tenant, props);
@@ -445,7 +447,6 @@ public final class Pkcs11KeyVault implements KeyVault {
                         state.deleteRecord(k); // sealed to the kit this one replaces
                     }
                 }
-                records.remove(tenant);
             }
             emit(Operation.CREATE_RECOVERY_KIT, null, "kit " + HexFormat.of().formatHex(kit.kitId()), 0, Outcome.SUCCESS,
                     threshold + " of " + shares + " shares, " + tenants.size() + " tenant(s) sealed");
@@ -651,15 +652,9 @@ public final class Pkcs11KeyVault implements KeyVault {
         return activeGenerations(tenant, keks).getLast();
     }
 
+    /** Always read from disk: records are few and small, and what is on disk is what counts. */
     private List<WrappedKey> loadRecords(String tenant) {
-        List<WrappedKey> list = state.records(tenant);
-        records.put(tenant, list);
-        return list;
-    }
-
-    private List<WrappedKey> cachedRecords(String tenant) {
-        List<WrappedKey> list = records.get(tenant);
-        return list != null ? list : loadRecords(tenant);
+        return state.records(tenant);
     }
 
     private int currentVersion(String tenant, KeyPurpose purpose) {
@@ -675,28 +670,23 @@ public final class Pkcs11KeyVault implements KeyVault {
 
     /** The KEK-wrapped record of a data key under the newest generation the token still has. */
     private WrappedKey bestRecord(String tenant, KeyPurpose purpose, int version) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            List<WrappedKey> candidates = (attempt == 0 ? cachedRecords(tenant) : loadRecords(tenant)).stream()
-                    .filter(k -> k.scheme() == WrappedKey.Scheme.KEK_AES256_GCM && k.purpose() == purpose
-                            && k.keyVersion() == version)
-                    .sorted(Comparator.comparingLong(WrappedKey::wrappingKeyId).reversed()).toList();
-            for (WrappedKey k : candidates) {
-                if (token.secretKey(kekLabel(tenant, (int) k.wrappingKeyId())) != null) {
-                    return k;
-                }
-            }
-            if (attempt == 1) {
-                refuseIfDestroyed(tenant, state.tenantProperties(tenant));
-                if (candidates.isEmpty()) {
-                    throw new KeyNotFoundException("tenant " + tenant + " has no " + purpose.fileName() + " key version " + version);
-                }
-                throw new KeyStateException("the token has none of the KEKs that wrap tenant " + tenant + "'s "
-                        + purpose.fileName() + " key version " + version + " (generations "
-                        + candidates.stream().map(k -> Long.toString(k.wrappingKeyId())).toList()
-                        + "): wrong token, or the KEK was destroyed");
+        List<WrappedKey> candidates = loadRecords(tenant).stream()
+                .filter(k -> k.scheme() == WrappedKey.Scheme.KEK_AES256_GCM && k.purpose() == purpose
+                        && k.keyVersion() == version)
+                .sorted(Comparator.comparingLong(WrappedKey::wrappingKeyId).reversed()).toList();
+        for (WrappedKey k : candidates) {
+            if (token.secretKey(kekLabel(tenant, (int) k.wrappingKeyId())) != null) {
+                return k;
             }
         }
-        throw new IllegalStateException("unreachable");
+        refuseIfDestroyed(tenant, state.tenantProperties(tenant));
+        if (candidates.isEmpty()) {
+            throw new KeyNotFoundException("tenant " + tenant + " has no " + purpose.fileName() + " key version " + version);
+        }
+        throw new KeyStateException("the token has none of the KEKs that wrap tenant " + tenant + "'s "
+                + purpose.fileName() + " key version " + version + " (generations "
+                + candidates.stream().map(k -> Long.toString(k.wrappingKeyId())).toList()
+                + "): wrong token, or the KEK was destroyed");
     }
 
     /** The newest KEK-wrapped record of each data key of the tenant. */
@@ -732,7 +722,6 @@ public final class Pkcs11KeyVault implements KeyVault {
     private void storeDataKey(String tenant, KeyPurpose purpose, int version, int generation, Instant created, byte[] key) {
         WrappedKey record = wrap(tenant, purpose, version, generation, created, key);
         state.writeRecord(record);
-        records.remove(tenant);
         proveSame(record, key);
         Long kitId = currentKitId();
         if (kitId != null) {
@@ -797,7 +786,6 @@ public final class Pkcs11KeyVault implements KeyVault {
         WrappedKey sealed = new WrappedKey(WrappedKey.Scheme.RECOVERY_SEAL, basis.purpose(), basis.keyVersion(), kitId,
                 basis.created(), basis.fingerprint(), basis.tenant(), body);
         state.writeRecord(sealed);
-        records.remove(basis.tenant());
         emit(Operation.SEAL_FOR_RECOVERY, basis.tenant(), sealed.fileName(), basis.keyVersion(), Outcome.SUCCESS, "");
     }
 
@@ -810,7 +798,6 @@ public final class Pkcs11KeyVault implements KeyVault {
                 if (old.wrappingKeyId() != to) {
                     WrappedKey next = wrap(tenant, old.purpose(), old.keyVersion(), to, old.created(), key);
                     state.writeRecord(next);
-                    records.remove(tenant);
                     proveSame(next, key);
                 }
                 out.add(new RotationReport.Rewrapped(old.purpose(), old.keyVersion(), KeyFingerprint.hex(old.fingerprint())));

@@ -154,6 +154,8 @@ final class Pkcs11Token implements AutoCloseable {
     private static String attributeTemplates() {
         // KEKs are generated as session objects and copied to the token with their label by
         // KeyStore.setKeyEntry; with CKA_TOKEN = true an unlabelled twin would stay behind.
+        // Private keys are generated as token objects: KeyStore.setKeyEntry then only labels them (NSS
+        // softoken refuses to copy a session EC private key into its database: CKR_ATTRIBUTE_READ_ONLY).
         return """
                 attributes(generate, CKO_SECRET_KEY, CKK_AES) = {
                   CKA_TOKEN = false
@@ -167,6 +169,7 @@ final class Pkcs11Token implements AutoCloseable {
                   CKA_VERIFY = false
                 }
                 attributes(generate, CKO_PRIVATE_KEY, *) = {
+                  CKA_TOKEN = true
                   CKA_SENSITIVE = true
                   CKA_EXTRACTABLE = false
                 }
@@ -221,6 +224,11 @@ final class Pkcs11Token implements AutoCloseable {
 
     HsmConfig config() {
         return config;
+    }
+
+    /** The SunPKCS11 provider instance, for this package's tests. */
+    Provider providerForTests() {
+        return provider;
     }
 
     /** Null while healthy; otherwise why the token was declared lost. */
@@ -334,6 +342,15 @@ final class Pkcs11Token implements AutoCloseable {
                 }
                 s.setBooleans(h, List.of(Attr.bool(Ck.CKA_ENCRYPT, encrypt), Attr.bool(Ck.CKA_DECRYPT, decrypt)));
                 return null;
+            }
+        });
+    }
+
+    /** How many token objects (not session objects) of a PKCS#11 class (Ck.CKO_*) there are, for this package's tests. */
+    int countObjects(long objectClass) {
+        return guard("count objects", () -> {
+            try (Session s = cryptoki.openSession(slot, false)) {
+                return s.find(List.of(Attr.ulong(Ck.CKA_CLASS, objectClass), Attr.bool(Ck.CKA_TOKEN, true))).length;
             }
         });
     }
@@ -487,9 +504,11 @@ final class Pkcs11Token implements AutoCloseable {
             failure = message;
             return new HsmUnavailableException(message, e);
         }
-        if ("CKR_KEY_FUNCTION_NOT_PERMITTED".equals(ckr)) {
-            return new KeyStateException(description + " refuses '" + operation
-                    + "' (CKR_KEY_FUNCTION_NOT_PERMITTED): the key is disabled or retired", e);
+        // SoftHSM answers CKR_KEY_FUNCTION_NOT_PERMITTED when CKA_ENCRYPT/CKA_DECRYPT is off; NSS softoken
+        // answers CKR_KEY_TYPE_INCONSISTENT. Cairn only ever uses AES keys with AES mechanisms, so both mean this.
+        if ("CKR_KEY_FUNCTION_NOT_PERMITTED".equals(ckr) || "CKR_KEY_TYPE_INCONSISTENT".equals(ckr)) {
+            return new KeyStateException(description + " refuses '" + operation + "' (" + ckr
+                    + "): the key is disabled or retired", e);
         }
         if (hasCause(e, AEADBadTagException.class)) {
             return new WrappedKeyException("'" + operation + "' failed: the record does not authenticate "

@@ -27,6 +27,8 @@ public record WrappedKey(Scheme scheme, KeyPurpose purpose, int keyVersion, long
     /** The format version this code writes. */
     public static final int FORMAT_VERSION = 1;
     static final int FIXED_HEADER = 49;
+    /** 9999-12-31T23:59:59Z: the latest creation time a record may carry. */
+    static final long MAX_CREATED = 253_402_300_799L;
 
     /** The frozen scheme codes. */
     public enum Scheme {
@@ -145,6 +147,9 @@ public record WrappedKey(Scheme scheme, KeyPurpose purpose, int keyVersion, long
         if (bytes.length != expected) {
             throw new WrappedKeyException("wrapped key record has " + bytes.length + " bytes; a " + scheme
                     + " record for this tenant has " + expected);
+        }
+        if (created < 0 || created > MAX_CREATED) {
+            throw new WrappedKeyException("wrapped key record has an invalid creation time");
         }
         if (keyVersion < 1 || keyVersion > Integer.MAX_VALUE) {
             throw new WrappedKeyException("wrapped key record has an invalid key version " + keyVersion);
