@@ -674,10 +674,16 @@ public final class Pkcs11KeyVault implements KeyVault {
                 .filter(k -> k.scheme() == WrappedKey.Scheme.KEK_AES256_GCM && k.purpose() == purpose
                         && k.keyVersion() == version)
                 .sorted(Comparator.comparingLong(WrappedKey::wrappingKeyId).reversed()).toList();
-        for (WrappedKey k : candidates) {
-            if (token.secretKey(kekLabel(tenant, (int) k.wrappingKeyId())) != null) {
-                return k;
+        for (int attempt = 0; attempt < 2 && !candidates.isEmpty(); attempt++) {
+            for (WrappedKey k : candidates) {
+                if (token.secretKey(kekLabel(tenant, (int) k.wrappingKeyId())) != null) {
+                    if (attempt == 0 && k != candidates.getFirst()) {
+                        break; // a newer generation's KEK is not in our view: another process made it
+                    }
+                    return k;
+                }
             }
+            token.refresh();
         }
         refuseIfDestroyed(tenant, state.tenantProperties(tenant));
         if (candidates.isEmpty()) {
@@ -869,6 +875,7 @@ public final class Pkcs11KeyVault implements KeyVault {
         try {
             token.ensureUsable();
             try (FileLock ignored = state.lockForChange()) {
+                token.refresh(); // another process may have changed the token since we last looked
                 return body.get();
             } catch (java.io.IOException e) {
                 throw new KeyVaultException("cannot release the lock of " + state.root(), e);

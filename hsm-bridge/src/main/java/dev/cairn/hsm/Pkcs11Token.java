@@ -458,6 +458,17 @@ final class Pkcs11Token implements AutoCloseable {
         });
     }
 
+    /**
+     * Re-reads the token's objects. SunPKCS11's KeyStore lists the objects it saw when it was loaded;
+     * objects made since by C_UnwrapKey or by another process appear only after this.
+     */
+    void refresh() {
+        guard("list keys", () -> {
+            refreshKeyStore();
+            return null;
+        });
+    }
+
     /** A new KeyStore view: objects created outside SunPKCS11 (C_UnwrapKey above) appear only after this. */
     private void refreshKeyStore() throws GeneralSecurityException, IOException {
         KeyStore ks = KeyStore.getInstance("PKCS11", provider);

@@ -262,6 +262,29 @@ class SoftHsmFaultTest {
         }
     }
 
+    @Test
+    void changesMadeByAnotherProcessAreSeen() {
+        SoftHsm token = HSM.newToken();
+        try (Pkcs11KeyVault appliance = token.open();
+             Pkcs11KeyVault cli = Pkcs11KeyVault.open(token.hsmConfForNewProcess())) {
+            appliance.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            String fp;
+            try (DataKey k = appliance.dataKey("clinic-a", KeyPurpose.DATA)) {
+                fp = KeyFingerprint.hex(k.fingerprint());
+            }
+            cli.rotate("clinic-a");                       // the other process makes generation 2
+            int v2 = appliance.rollForward("clinic-a", KeyPurpose.DATA); // must wrap under generation 2
+            assertThat(v2).isEqualTo(2);
+            assertThat(appliance.status().tenants().getFirst().dataKeys())
+                    .filteredOn(d -> d.version() == 2).singleElement()
+                    .satisfies(d -> assertThat(d.kekGenerations()).containsExactly(2));
+            try (DataKey k = cli.dataKey("clinic-a", KeyPurpose.DATA, 1); DataKey n = cli.dataKey("clinic-a", KeyPurpose.DATA)) {
+                assertThat(KeyFingerprint.hex(k.fingerprint())).isEqualTo(fp);
+                assertThat(n.version()).isEqualTo(2);
+            }
+        }
+    }
+
     private static Path writePin(Path file, String pin) throws Exception {
         Files.writeString(file, pin + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
