@@ -10,7 +10,6 @@ import dev.cairn.hsm.recovery.RecoveryKit;
 import dev.cairn.hsm.recovery.RecoverySeal;
 import dev.cairn.hsm.recovery.RecoveryShare;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -874,11 +873,9 @@ public final class Pkcs11KeyVault implements KeyVault {
         lock.writeLock().lock();
         try {
             token.ensureUsable();
-            try (FileLock ignored = state.lockForChange()) {
+            try (VaultState.ChangeLock ignored = state.lockForChange()) {
                 token.refresh(); // another process may have changed the token since we last looked
                 return body.get();
-            } catch (java.io.IOException e) {
-                throw new KeyVaultException("cannot release the lock of " + state.root(), e);
             }
         } finally {
             lock.writeLock().unlock();

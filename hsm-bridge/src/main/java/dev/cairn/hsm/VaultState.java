@@ -54,19 +54,34 @@ final class VaultState {
         mkdirs(root.resolve("tenants"));
     }
 
-    /** Takes the inter-process lock for a change; close the returned lock to release it. */
-    FileLock lockForChange() {
+    /** Takes the inter-process lock for a change (blocking); close the result to release it. */
+    ChangeLock lockForChange() {
         ensureExists();
+        FileChannel ch = null;
         try {
-            FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                return ch.lock();
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
+            ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new ChangeLock(ch, ch.lock());
         } catch (IOException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // the lock was never taken
+                }
+            }
             throw new KeyVaultException("cannot lock key state directory " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The held lock; closing it releases the lock and the file. */
+    record ChangeLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (channel) {
+                lock.release();
+            } catch (IOException e) {
+                throw new KeyVaultException("cannot release the key state lock: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -285,6 +285,25 @@ class SoftHsmFaultTest {
         }
     }
 
+    @Test
+    void changesDoNotLeakFileDescriptors() throws Exception {
+        SoftHsm token = HSM.newToken();
+        try (Pkcs11KeyVault vault = token.open()) {
+            vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            long before = openFiles();
+            for (int i = 0; i < 30; i++) {
+                vault.rollForward("clinic-a", KeyPurpose.DATA);
+            }
+            assertThat(openFiles() - before).isLessThan(5);
+        }
+    }
+
+    private static long openFiles() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
     private static Path writePin(Path file, String pin) throws Exception {
         Files.writeString(file, pin + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
