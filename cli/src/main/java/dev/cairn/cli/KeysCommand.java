@@ -112,7 +112,7 @@ final class KeysCommand {
                 out().println(Json.write(tokenKeyJson(kek)));
             } else {
                 out().println("created " + kek.label() + " (sensitive=" + kek.sensitive() + ", extractable=" + kek.extractable()
-                        + ") and data keys data-v1, dedupe-v1 for tenant " + tenant + "; rotate every " + d.toDays() + " days");
+                        + ") and data keys data-v1, dedupe-v1 for tenant " + tenant + "; rotate every " + VaultStatus.period(d));
             }
             return 0;
         }
@@ -178,27 +178,19 @@ final class KeysCommand {
     int recoveryKit(@Option(names = "--shares", required = true, paramLabel = "N") int shares,
                     @Option(names = "--threshold", required = true, paramLabel = "M") int threshold,
                     @Option(names = "--out", required = true, paramLabel = "DIR", description = "an empty or new directory for the share sheets") Path outDir) {
-        try {
-            Files.createDirectories(outDir);
-            try (Stream<Path> s = Files.list(outDir)) {
-                if (s.findAny().isPresent()) {
-                    throw new CliException(outDir + " is not empty; share sheets go into an empty directory");
-                }
-            }
-            Files.setPosixFilePermissions(outDir, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            throw new CliException("cannot prepare " + outDir + ": " + e.getMessage(), e);
-        }
         try (KeyVault vault = options.open()) {
+            prepareEmptyDirectory(outDir);
             List<RecoveryShare> list = vault.createRecoveryKit(shares, threshold);
             List<String> files = new ArrayList<>();
             for (RecoveryShare s : list) {
                 Path f = outDir.resolve("share-" + s.x() + "-of-" + s.shareCount() + ".txt");
                 try {
+                    // created 0600 before a byte of the share is written
+                    Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                     Files.writeString(f, s.toPrintable() + "\n");
-                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
                 } catch (IOException e) {
-                    throw new CliException("cannot write " + f + ": " + e.getMessage(), e);
+                    throw new CliException("cannot write " + f + ": " + e.getMessage() + ". The kit was made but its "
+                            + "shares are incomplete: fix the problem and run recovery-kit again (a new kit replaces it).", e);
                 }
                 files.add(f.toString());
             }
@@ -241,6 +233,11 @@ final class KeysCommand {
             throw new CliException("no sealed records (*.recovery-<kit>.cwk) under " + recordsDir);
         }
         try (KeyVault vault = options.open()) {
+            List<String> existing = byTenant.keySet().stream().filter(vault.tenants()::contains).toList();
+            if (!existing.isEmpty()) {
+                throw new CliException("tenant(s) " + existing + " already exist on " + vault.token()
+                        + "; recover only onto a token without them (use --tenant to pick others). Nothing was restored.");
+            }
             List<Object> restored = new ArrayList<>();
             for (var e : byTenant.entrySet()) {
                 List<DataKey> keys = Recovery.open(shares, e.getValue());
@@ -258,6 +255,20 @@ final class KeysCommand {
                 out().println(Json.write(Json.object("restored", restored)));
             }
             return 0;
+        }
+    }
+
+    private static void prepareEmptyDirectory(Path outDir) {
+        try {
+            Files.createDirectories(outDir);
+            try (Stream<Path> s = Files.list(outDir)) {
+                if (s.findAny().isPresent()) {
+                    throw new CliException(outDir + " is not empty; share sheets go into an empty directory");
+                }
+            }
+            Files.setPosixFilePermissions(outDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new CliException("cannot prepare " + outDir + ": " + e.getMessage(), e);
         }
     }
 

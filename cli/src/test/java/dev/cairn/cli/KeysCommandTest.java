@@ -137,7 +137,7 @@ class KeysCommandTest {
         String conf = conf(hsm.token());
         Run created = cairn("keys", "create-kek", "--hsm", conf, "--tenant", "create-a", "--rotate-every", "90d");
         assertThat(created.code()).as(created.toString()).isZero();
-        assertThat(created.out()).contains("cairn/create-a/kek/1").contains("90 days");
+        assertThat(created.out()).contains("cairn/create-a/kek/1").contains("P90D");
 
         JsonNode status = statusJson(conf);
 
@@ -405,6 +405,13 @@ class KeysCommandTest {
         assertThat(newKek.path("state").asText()).isEqualTo("active");
         assertThat(newKek.path("sensitive").asBoolean()).isTrue();
         assertThat(newKek.path("extractable").asBoolean()).isFalse();
+
+        // recovering again onto the same token is refused up front, and nothing changes
+        Run twice = cairn("keys", "recover", "--hsm", newConf, "--share", shares.get(4).toString(),
+                "--share", shares.get(1).toString(), "--share", shares.get(2).toString(), "--records", records);
+        assertThat(twice.code()).as(twice.toString()).isEqualTo(1);
+        assertThat(twice.err()).contains("already exist").contains("Nothing was restored");
+        assertThat(fingerprints(tenant(statusJson(newConf), "rec-a"))).isEqualTo(original);
     }
 
     // ------------------------------------------------------------------ errors

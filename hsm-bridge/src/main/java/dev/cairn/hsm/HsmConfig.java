@@ -58,6 +58,9 @@ public record HsmConfig(Path source, Path library, Path nssDb, Path nssLibraryDi
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new HsmConfigException("HSM configuration " + file + " does not exist. Pass --hsm FILE or set CAIRN_HSM; "
+                    + "`cairn keys init-softhsm DIR` writes one for a demo token.", e);
         } catch (IOException e) {
             throw new HsmConfigException("cannot read HSM configuration " + file + ": " + e.getMessage()
                     + ". Pass --hsm FILE or set CAIRN_HSM; `cairn keys init-softhsm DIR` writes one for a demo token.", e);
