@@ -70,7 +70,7 @@ final class KeysCommand {
         return spec.commandLine().getErr();
     }
 
-    @Command(name = "init-softhsm", description = "Demo/test: a new SoftHSM2 token under DIR; writes DIR/hsm.conf.")
+    @Command(name = "init-softhsm", mixinStandardHelpOptions = true, description = "Demo/test: a new SoftHSM2 token under DIR; writes DIR/hsm.conf.")
     int initSoftHsm(@Parameters(paramLabel = "DIR", description = "an empty or new directory") Path dir,
                     @Option(names = "--label", defaultValue = SoftHsmProvisioner.DEFAULT_LABEL, description = "token label (default: ${DEFAULT-VALUE})") String label,
                     @Option(names = "--library", paramLabel = "MODULE", description = "SoftHSM2 PKCS#11 module (default: Debian's)") Path library) {
@@ -86,7 +86,7 @@ final class KeysCommand {
         return 0;
     }
 
-    @Command(name = "status", description = "Every Cairn key in the token with its attributes; tenants' rotation and data keys.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every Cairn key in the token with its attributes; tenants' rotation and data keys.")
     int status() {
         try (KeyVault vault = options.open()) {
             VaultStatus s = vault.status();
@@ -99,7 +99,7 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "create-kek", description = "KEK generation 1 for a new tenant, inside the token, and its first data keys.")
+    @Command(name = "create-kek", mixinStandardHelpOptions = true, description = "KEK generation 1 for a new tenant, inside the token, and its first data keys.")
     int createKek(@Option(names = "--tenant", required = true, paramLabel = "T") String tenant,
                   @Option(names = "--rotate-every", paramLabel = "PERIOD", defaultValue = "365d",
                           description = "rotation cadence: 90d, 12h or ISO-8601 (default: ${DEFAULT-VALUE})") String period) {
@@ -118,7 +118,7 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "rotate", description = "New KEK generation; re-wraps every data key and proves it; retires the old one.")
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = "New KEK generation; re-wraps every data key and proves it; retires the old one.")
     int rotate(@Option(names = "--tenant", required = true, paramLabel = "T") String tenant) {
         try (KeyVault vault = options.open()) {
             printRotation(vault.rotate(tenant));
@@ -126,7 +126,7 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "roll-forward", description = "A new data key version for new writes; old versions stay readable.")
+    @Command(name = "roll-forward", mixinStandardHelpOptions = true, description = "A new data key version for new writes; old versions stay readable.")
     int rollForward(@Option(names = "--tenant", required = true, paramLabel = "T") String tenant,
                     @Option(names = "--purpose", defaultValue = "data", description = "data or dedupe (default: ${DEFAULT-VALUE})") String purpose) {
         try (KeyVault vault = options.open()) {
@@ -137,7 +137,7 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "transport-key", description = "Prints the BYOK transport public key (PEM); creates it in the token on first use.")
+    @Command(name = "transport-key", mixinStandardHelpOptions = true, description = "Prints the BYOK transport public key (PEM); creates it in the token on first use.")
     int transportKey() {
         try (KeyVault vault = options.open()) {
             TransportKey t = vault.transportKey();
@@ -154,9 +154,11 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "import-kek", description = "BYOK: imports a customer AES-256 KEK wrapped to the transport key as the tenant's next KEK.")
+    @Command(name = "import-kek", mixinStandardHelpOptions = true, description = "BYOK: imports a customer AES-256 KEK wrapped to the transport key as the tenant's next KEK.")
     int importKek(@Option(names = "--tenant", required = true, paramLabel = "T") String tenant,
-                  @Option(names = "--in", required = true, paramLabel = "WRAPPED", description = "the RSA-OAEP ciphertext (binary)") Path in) {
+                  @Option(names = "--in", required = true, paramLabel = "WRAPPED", description = "the RSA-OAEP ciphertext (binary)") Path in,
+                  @Option(names = "--check-value", paramLabel = "HEX", description = "the key's check value (16 hex digits); "
+                          + "the import is refused when the imported key's differs") String checkValue) {
         byte[] wrapped;
         try {
             wrapped = Files.readAllBytes(in);
@@ -164,7 +166,7 @@ final class KeysCommand {
             throw new CliException("cannot read " + in + ": " + e.getMessage(), e);
         }
         try (KeyVault vault = options.open()) {
-            RotationReport r = vault.importKek(tenant, wrapped);
+            RotationReport r = vault.importKek(tenant, wrapped, checkValue);
             printRotation(r);
             if (!options.json) {
                 out().println("key check value " + r.checkValue() + " (first 8 bytes of AES-256-ECB(key, zero block)); "
@@ -174,7 +176,7 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "recovery-kit", description = "Creates the M-of-N recovery kit: writes N share files to print and hand out.")
+    @Command(name = "recovery-kit", mixinStandardHelpOptions = true, description = "Creates the M-of-N recovery kit: writes N share files to print and hand out.")
     int recoveryKit(@Option(names = "--shares", required = true, paramLabel = "N") int shares,
                     @Option(names = "--threshold", required = true, paramLabel = "M") int threshold,
                     @Option(names = "--out", required = true, paramLabel = "DIR", description = "an empty or new directory for the share sheets") Path outDir) {
@@ -206,10 +208,13 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "recover", description = "On a new appliance: rebuilds data keys from M share sheets and sealed records, and restores them under this token.")
+    @Command(name = "recover", mixinStandardHelpOptions = true, description = "On a new appliance: rebuilds data keys from M share sheets and sealed records, and restores them under this token.")
     int recover(@Option(names = "--share", required = true, paramLabel = "FILE", description = "a share sheet (repeat M times)") List<Path> shareFiles,
                 @Option(names = "--records", required = true, paramLabel = "DIR", description = "where the sealed records (*.recovery-*.cwk) are") Path recordsDir,
-                @Option(names = "--tenant", paramLabel = "T", description = "only this tenant") String only) {
+                @Option(names = "--tenant", paramLabel = "T", description = "only this tenant") String only,
+                @Option(names = "--rotate-every", paramLabel = "PERIOD", defaultValue = "365d",
+                        description = "rotation cadence of the restored tenants (default: ${DEFAULT-VALUE})") String period) {
+        Duration rotation = parsePeriod(period);
         List<RecoveryShare> shares = new ArrayList<>();
         for (Path f : shareFiles) {
             try {
@@ -218,9 +223,14 @@ final class KeysCommand {
                 throw new CliException("cannot read share " + f + ": " + e.getMessage(), e);
             }
         }
+        if (shares.isEmpty()) {
+            throw new CliException("no share given");
+        }
+        // only records sealed to the kit these shares belong to (a directory may hold older kits' records too)
+        String kit = java.util.HexFormat.of().formatHex(shares.getFirst().kitId());
         Map<String, List<WrappedKey>> byTenant = new TreeMap<>();
         try (Stream<Path> files = Files.walk(recordsDir)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().matches(".*\\.recovery-[0-9a-f]{16}\\.cwk")).toList()) {
+            for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".recovery-" + kit + ".cwk")).toList()) {
                 WrappedKey k = WrappedKey.decode(Files.readAllBytes(p));
                 if (only == null || only.equals(k.tenant())) {
                     byTenant.computeIfAbsent(k.tenant(), t -> new ArrayList<>()).add(k);
@@ -230,7 +240,7 @@ final class KeysCommand {
             throw new CliException("cannot read records under " + recordsDir + ": " + e.getMessage(), e);
         }
         if (byTenant.isEmpty()) {
-            throw new CliException("no sealed records (*.recovery-<kit>.cwk) under " + recordsDir);
+            throw new CliException("no records sealed to kit " + kit + " (*.recovery-" + kit + ".cwk) under " + recordsDir);
         }
         try (KeyVault vault = options.open()) {
             List<String> existing = byTenant.keySet().stream().filter(vault.tenants()::contains).toList();
@@ -242,7 +252,7 @@ final class KeysCommand {
             for (var e : byTenant.entrySet()) {
                 List<DataKey> keys = Recovery.open(shares, e.getValue());
                 try {
-                    vault.restoreTenant(e.getKey(), keys, KeyVault.DEFAULT_ROTATION_PERIOD);
+                    vault.restoreTenant(e.getKey(), keys, rotation);
                     restored.add(Json.object("tenant", e.getKey(), "dataKeys", keys.stream().map(DataKey::toString).toList()));
                     if (!options.json) {
                         out().println("restored tenant " + e.getKey() + ": " + keys.size() + " data keys under a new KEK");

@@ -31,7 +31,8 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KeyVaultException || e instanceof AuthorizationException || e instanceof IllegalArgumentException
-                    || e instanceof CliException || e instanceof dev.cairn.hsm.recovery.RecoveryShareException) {
+                    || e instanceof CliException || e instanceof dev.cairn.hsm.recovery.RecoveryShareException
+                    || e instanceof dev.cairn.hsm.recovery.RecoverySealException) {
                 err.println("cairn: " + e.getMessage());
             } else {
                 err.println("cairn: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -322,6 +322,37 @@ class KeysCommandTest {
     }
 
     @Test
+    void importKekWithAWrongCheckValueIsRefusedAndTheRightOneIsAccepted(@TempDir Path tmp) throws Exception {
+        String conf = conf(hsm.token());
+        JsonNode t = JSON.readTree(cairn("keys", "transport-key", "--hsm", conf, "--json").out());
+        byte[] customerKey = new byte[32];
+        new SecureRandom().nextBytes(customerKey);
+        Path wrapped = tmp.resolve("wrapped.bin");
+        Files.write(wrapped, oaepWrap(parsePem(t.path("pem").asText()), t.path("oaepHash").asText(), customerKey));
+
+        Run wrong = cairn("keys", "import-kek", "--hsm", conf, "--tenant", "byok-kcv", "--in", wrapped.toString(),
+                "--check-value", "0123456789abcdef");
+        assertThat(wrong.code()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.err()).contains("Nothing was imported");
+        assertThat(tenantNames(statusJson(conf))).doesNotContain("byok-kcv");
+
+        Run right = cairn("keys", "import-kek", "--hsm", conf, "--tenant", "byok-kcv", "--in", wrapped.toString(),
+                "--check-value", checkValue(customerKey).toUpperCase(java.util.Locale.ROOT));
+        assertThat(right.code()).as(right.toString()).isZero();
+        assertThat(tenantNames(statusJson(conf))).contains("byok-kcv");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"init-softhsm", "status", "create-kek", "rotate", "roll-forward", "transport-key",
+                "import-kek", "recovery-kit", "recover"}) {
+            Run r = cairn("keys", c, "--help");
+            assertThat(r.code()).as(c + ": " + r).isZero();
+            assertThat(r.out()).contains("Usage: cairn keys " + c);
+        }
+    }
+
+    @Test
     void importKekOfAWrongSizeFileNamesTheExpectedSizeAndCreatesNothing(@TempDir Path tmp) throws IOException {
         String conf = conf(hsm.token());
         Path wrapped = tmp.resolve("short.bin");

@@ -43,7 +43,7 @@ public final class AuditSigner {
         return publicKey;
     }
 
-    /** The public key as PEM (SubjectPublicKeyInfo), for `cairn audit verify --pubkey`. */
+    /** The public key as PEM (SubjectPublicKeyInfo), for offline verifiers of the audit trail. */
     public String publicKeyPem() {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(publicKey.getEncoded())

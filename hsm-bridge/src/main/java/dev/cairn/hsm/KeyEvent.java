@@ -18,7 +18,7 @@ public record KeyEvent(Instant time, Operation operation, String tenant, String 
                        Outcome outcome, String detail) {
 
     public enum Operation {
-        OPEN, CREATE_KEK, CREATE_DATA_KEY, UNWRAP_DATA_KEY, ROLL_FORWARD, ROTATE, RETIRE_KEK, IMPORT_KEK,
+        CREATE_KEK, CREATE_DATA_KEY, UNWRAP_DATA_KEY, ROLL_FORWARD, ROTATE, RETIRE_KEK, IMPORT_KEK,
         DISABLE_KEK, ENABLE_KEK, DESTROY_KEK, CREATE_TRANSPORT_KEY, CREATE_RECOVERY_KIT, SEAL_FOR_RECOVERY,
         RESTORE_TENANT, CREATE_AUDIT_KEY, SIGN, SET_ROTATION_PERIOD, TOKEN_LOST
     }

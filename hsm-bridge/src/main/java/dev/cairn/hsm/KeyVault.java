@@ -63,6 +63,14 @@ public interface KeyVault extends AutoCloseable {
      */
     RotationReport importKek(String tenant, byte[] wrapped);
 
+    /**
+     * As {@link #importKek(String, byte[])}, and refuses (leaving nothing behind) when the imported key's
+     * check value (hex of the first 8 bytes of AES-256-ECB(key, zero block)) is not
+     * {@code expectedCheckValue}. This is also how a key of the wrong length is caught on tokens that do not
+     * report CKA_VALUE_LEN for unwrapped keys (SoftHSM 2.6).
+     */
+    RotationReport importKek(String tenant, byte[] wrapped, String expectedCheckValue);
+
     /** ENC-6: stops every use of the tenant's KEKs until {@link #enableKek}; needs approval. */
     void disableKek(String tenant, Authorization authorization);
 

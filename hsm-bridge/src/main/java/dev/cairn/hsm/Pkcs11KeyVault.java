@@ -137,12 +137,14 @@ public final class Pkcs11KeyVault implements KeyVault {
             TreeMap<Integer, KekState> keks = keks(tenant);
             List<WrappedKey> existing = loadRecords(tenant);
             int generation;
+            boolean complete = java.util.Arrays.stream(KeyPurpose.values())
+                    .allMatch(p -> existing.stream().anyMatch(k -> k.purpose() == p));
             if (!keks.isEmpty()) {
-                if (!existing.isEmpty()) {
+                if (complete) {
                     throw new KeyStateException("tenant " + tenant + " already has KEK generation " + keks.lastKey()
                             + "; use `cairn keys rotate` to make a new one");
                 }
-                generation = keks.lastKey(); // an earlier attempt stopped after creating the KEK: finish it
+                generation = activeGeneration(tenant, keks); // an earlier attempt stopped halfway: finish it
             } else {
                 if (!existing.isEmpty()) {
                     throw new KeyStateException("the state directory holds wrapped keys of tenant " + tenant
@@ -159,7 +161,9 @@ public final class Pkcs11KeyVault implements KeyVault {
             props.putIfAbsent("kek." + generation + ".origin", "generated");
             state.writeTenantProperties(tenant, props);
             for (KeyPurpose purpose : KeyPurpose.values()) {
-                createDataKey(tenant, purpose, 1, generation);
+                if (existing.stream().noneMatch(k -> k.purpose() == purpose)) {
+                    createDataKey(tenant, purpose, 1, generation);
+                }
             }
             emit(Operation.CREATE_KEK, tenant, kekLabel(tenant, generation), generation, Outcome.SUCCESS, "");
             return null;
@@ -169,7 +173,8 @@ public final class Pkcs11KeyVault implements KeyVault {
     @Override
     public DataKey dataKey(String tenant, KeyPurpose purpose) {
         TenantId.check(tenant);
-        return dataKey(tenant, purpose, currentVersion(tenant, purpose));
+        int version = operation(Operation.UNWRAP_DATA_KEY, tenant, () -> currentVersion(tenant, purpose));
+        return dataKey(tenant, purpose, version);
     }
 
     @Override
@@ -251,7 +256,9 @@ public final class Pkcs11KeyVault implements KeyVault {
                 X509Certificate c = token.certificate(TRANSPORT_LABEL);
                 boolean created = false;
                 if (c == null) {
-                    c = token.generateKeyPair(TRANSPORT_LABEL, "RSA");
+                    // unwrap only: with decrypt allowed, a PIN holder could decrypt a customer's wrapped key
+                    c = token.generateKeyPair(TRANSPORT_LABEL, "RSA", Map.of(Ck.CKA_UNWRAP, true, Ck.CKA_DECRYPT, false,
+                            Ck.CKA_SIGN, false, Ck.CKA_SIGN_RECOVER, false, Ck.CKA_DERIVE, false));
                     created = true;
                 }
                 String hash = probeOaepHash(c.getPublicKey());
@@ -303,7 +310,15 @@ public final class Pkcs11KeyVault implements KeyVault {
 
     @Override
     public RotationReport importKek(String tenant, byte[] wrapped) {
+        return importKek(tenant, wrapped, null);
+    }
+
+    @Override
+    public RotationReport importKek(String tenant, byte[] wrapped, String expectedCheckValue) {
         TenantId.check(tenant);
+        if (expectedCheckValue != null && !expectedCheckValue.matches("[0-9a-fA-F]{16}")) {
+            throw new IllegalArgumentException("a key check value is 16 hex digits (the first 8 bytes of AES-256-ECB(key, zero block))");
+        }
         TransportKey transport = transportKey();
         int expected = (((java.security.interfaces.RSAPublicKey) transport.publicKey()).getModulus().bitLength() + 7) / 8;
         if (wrapped.length != expected) {
@@ -329,13 +344,18 @@ public final class Pkcs11KeyVault implements KeyVault {
             try {
                 kek = token.unwrapOaep(TRANSPORT_LABEL, transport.oaepHash().equals("SHA-256") ? Ck.CKM_SHA256 : Ck.CKM_SHA_1,
                         wrapped, label, false);
-            } catch (HsmUnavailableException e) {
+            } catch (HsmUnavailableException | KeyStateException e) {
                 throw e;
             } catch (KeyVaultException e) {
                 throw new KeyVaultException("the wrapped key does not open with this appliance's transport key. "
                         + "Wrap a 32-byte AES key with: " + transport.opensslCommand(), e);
             }
             String checkValue = HexFormat.of().formatHex(token.checkValue(kek, label));
+            if (expectedCheckValue != null && !checkValue.equalsIgnoreCase(expectedCheckValue)) {
+                token.destroy(label);
+                throw new KeyStateException("the imported key's check value is " + checkValue + ", not " + expectedCheckValue
+                        + ": it is not the key you meant (or not 32 bytes). Nothing was imported.");
+            }
             Instant now = clock.instant();
             props.putIfAbsent("created", now.toString());
             props.putIfAbsent("rotation.period", VaultStatus.period(DEFAULT_ROTATION_PERIOD));
@@ -396,6 +416,9 @@ public final class Pkcs11KeyVault implements KeyVault {
         operation(Operation.DESTROY_KEK, tenant, () -> changing(() -> {
             authorization.authorize(ApprovalActions.KEY_DESTROY, ApprovalActions.tenantTarget(tenant), clock.instant());
             TreeMap<Integer, KekState> keks = keks(tenant);
+            if (keks.isEmpty() && loadRecords(tenant).isEmpty() && state.tenantProperties(tenant).isEmpty()) {
+                throw new KeyNotFoundException("tenant " + tenant + " does not exist on " + token.description());
+            }
             for (int g : keks.keySet()) {
                 token.destroy(kekLabel(tenant, g)); // the shredding itself: first, so a crash leaves no usable KEK
             }
@@ -416,22 +439,37 @@ public final class Pkcs11KeyVault implements KeyVault {
     @Override
     public List<RecoveryShare> createRecoveryKit(int shares, int threshold) {
         return operation(Operation.CREATE_RECOVERY_KIT, null, () -> changing(() -> {
-            RecoveryKit.Created kit = RecoveryKit.create(shares, threshold, random);
-            long kitId = ByteBuffer.wrap(kit.kitId()).getLong();
             List<String> tenants = new ArrayList<>();
             for (String tenant : tenants()) {
                 if (state.tenantProperties(tenant).getProperty("destroyed") != null) {
                     continue;
                 }
-                for (WrappedKey k : latestPerKey(tenant)) {
-                    byte[] key = unwrap(k);
-                    try {
-                        seal(k, key, kit.publicKey(), kitId);
-                    } finally {
-                        Arrays.fill(key, (byte) 0);
-                    }
+                if (keks(tenant).containsValue(KekState.DISABLED)) {
+                    throw new KeyStateException("tenant " + tenant + "'s KEK is disabled, so its keys cannot be sealed to a "
+                            + "new recovery kit. Enable it (an approved request) or destroy it, then create the kit.");
                 }
                 tenants.add(tenant);
+            }
+            RecoveryKit.Created kit = RecoveryKit.create(shares, threshold, random);
+            long kitId = ByteBuffer.wrap(kit.kitId()).getLong();
+            try {
+                for (String tenant : tenants) {
+                    for (WrappedKey k : latestPerKey(tenant)) {
+                        byte[] key = unwrap(k);
+                        try {
+                            seal(k, key, kit.publicKey(), kitId);
+                        } finally {
+                            Arrays.fill(key, (byte) 0);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the kit was never made: remove what was sealed to it so far
+                for (String tenant : tenants) {
+                    loadRecords(tenant).stream().filter(k -> k.scheme() == WrappedKey.Scheme.RECOVERY_SEAL
+                            && k.wrappingKeyId() == kitId).forEach(state::deleteRecord);
+                }
+                throw e;
             }
             Properties p = new Properties();
             p.setProperty("kit.id", HexFormat.of().formatHex(kit.kitId()));
@@ -470,6 +508,7 @@ public final class Pkcs11KeyVault implements KeyVault {
         TenantId.check(tenant);
         requirePositive(rotationPeriod);
         operation(Operation.RESTORE_TENANT, tenant, () -> changing(() -> {
+            refuseIfDestroyed(tenant, state.tenantProperties(tenant));
             if (!keks(tenant).isEmpty() || !loadRecords(tenant).isEmpty()) {
                 throw new KeyStateException("tenant " + tenant + " already exists on " + token.description()
                         + "; recovered keys are restored only into a tenant that does not exist yet");
@@ -512,7 +551,8 @@ public final class Pkcs11KeyVault implements KeyVault {
                 cert = changing(() -> {
                     X509Certificate c = token.certificate(AUDIT_LABEL);
                     if (c == null) {
-                        c = token.generateKeyPair(AUDIT_LABEL, "EC");
+                        c = token.generateKeyPair(AUDIT_LABEL, "EC", Map.of(Ck.CKA_SIGN, true, Ck.CKA_DECRYPT, false,
+                                Ck.CKA_UNWRAP, false, Ck.CKA_DERIVE, false, Ck.CKA_SIGN_RECOVER, false));
                         emit(Operation.CREATE_AUDIT_KEY, null, AUDIT_LABEL, 1, Outcome.SUCCESS, "EC P-256");
                     }
                     return c;
@@ -534,7 +574,13 @@ public final class Pkcs11KeyVault implements KeyVault {
         }
         List<VaultStatus.TokenKey> keys = new ArrayList<>();
         List<String> labels = new ArrayList<>(token.labels());
-        labels.sort(null);
+        labels.sort(Comparator.comparing((String l) -> {
+            Matcher m = KEK_LABEL.matcher(l);
+            return m.matches() ? m.group(1) : "~" + l; // KEKs by tenant first, then the other keys
+        }).thenComparingInt(l -> {
+            Matcher m = KEK_LABEL.matcher(l);
+            return m.matches() ? Integer.parseInt(m.group(2)) : 0;
+        }));
         for (String label : labels) {
             Matcher m = KEK_LABEL.matcher(label);
             String kind = m.matches() ? "kek" : label.equals(TRANSPORT_LABEL) ? "transport" : label.equals(AUDIT_LABEL) ? "audit" : null;

@@ -374,9 +374,11 @@ final class Pkcs11Token implements AutoCloseable {
 
     /**
      * Generates a key pair inside the token ("EC" P-256 or "RSA" 3072) and stores it under {@code label}
-     * with a self-signed certificate, which SunPKCS11 needs to list a private key.
+     * with a self-signed certificate, which SunPKCS11 needs to list a private key. Then narrows the private
+     * key's usage to {@code usage} (PKCS#11 attribute to value, set one by one; an attribute the key type
+     * does not have is skipped), so a PIN holder cannot use it for anything else.
      */
-    X509Certificate generateKeyPair(String label, String algorithm) {
+    X509Certificate generateKeyPair(String label, String algorithm, Map<Long, Boolean> usage) {
         return guard("generate key pair " + label, () -> {
             KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm, provider);
             if (algorithm.equals("EC")) {
@@ -387,6 +389,18 @@ final class Pkcs11Token implements AutoCloseable {
             KeyPair kp = g.generateKeyPair();
             X509Certificate cert = selfSigned(kp, label, algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
             keyStore.setKeyEntry(label, kp.getPrivate(), null, new Certificate[] {cert});
+            try (Session s = cryptoki.openSession(slot, true)) {
+                long h = findObject(s, label);
+                for (Map.Entry<Long, Boolean> e : usage.entrySet()) {
+                    if (s.getBoolean(h, e.getKey()) == null) {
+                        continue; // not an attribute of this key type
+                    }
+                    s.setBooleans(h, List.of(Attr.bool(e.getKey(), e.getValue())));
+                    if (!e.getValue().equals(s.getBoolean(h, e.getKey()))) {
+                        throw new KeyVaultException(description + " did not take the usage limits of " + label);
+                    }
+                }
+            }
             return cert;
         });
     }

@@ -59,7 +59,8 @@ final class VaultState {
         ensureExists();
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = FileChannel.open(root.resolve(".lock"), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             return new ChangeLock(ch, ch.lock());
         } catch (IOException e) {
             if (ch != null) {

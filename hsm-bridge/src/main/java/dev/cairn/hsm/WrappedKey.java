@@ -186,7 +186,9 @@ public record WrappedKey(Scheme scheme, KeyPurpose purpose, int keyVersion, long
 
     @Override
     public String toString() {
+        String wrapping = scheme == Scheme.KEK_AES256_GCM ? "KEK generation " + wrappingKeyId
+                : "recovery kit " + HexFormat.of().toHexDigits(wrappingKeyId);
         return "WrappedKey[" + tenant + "/" + purpose.fileName() + "/v" + keyVersion + " " + scheme
-                + " wrapping key " + wrappingKeyId + " fingerprint " + KeyFingerprint.hex(fingerprint) + "]";
+                + ", " + wrapping + ", fingerprint " + KeyFingerprint.hex(fingerprint) + "]";
     }
 }

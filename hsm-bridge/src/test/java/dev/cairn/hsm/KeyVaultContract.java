@@ -64,6 +64,9 @@ abstract class KeyVaultContract {
     /** Whether the token keeps CKA_NEVER_EXTRACTABLE/ALWAYS_SENSITIVE/LOCAL on generated KEKs (NSS does not). */
     protected abstract boolean keepsGenerationAttributes();
 
+    /** Whether the token refuses ECDH with a key whose CKA_DERIVE is false (NSS softoken does not check it). */
+    protected abstract boolean enforcesDeriveLimit();
+
     @BeforeAll
     void openIt() {
         vault = openVault();
@@ -375,6 +378,62 @@ abstract class KeyVaultContract {
                 stateDir().resolve("tenants").resolve(t).resolve("keys").resolve("data-v1.g2.cwk")));
         assertThat(openWithSoftwareKek(second, rewrapped)).isEqualTo(dataKey);
         assertThat(tokenKey(Pkcs11KeyVault.kekLabel(t, 1)).state()).isEqualTo(KekState.RETIRED);
+    }
+
+    @Test
+    void theTransportKeyOnlyUnwrapsAndTheAuditKeyOnlySigns() throws Exception {
+        TransportKey transport = vault.transportKey();
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        byte[] wrapped = Pkcs11KeyVault.oaepEncrypt(transport.publicKey(), transport.oaepHash(), secret);
+        java.security.PrivateKey priv = vault.pkcs11().privateKey(Pkcs11KeyVault.TRANSPORT_LABEL);
+        java.security.Provider p = vault.pkcs11().providerForTests();
+        // a PIN holder must not be able to decrypt a customer's wrapped key outside C_UnwrapKey
+        assertThatThrownBy(() -> {
+            Cipher c = Cipher.getInstance("RSA/ECB/NoPadding", p);
+            c.init(Cipher.DECRYPT_MODE, priv);
+            c.doFinal(wrapped);
+        }).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> {
+            java.security.Signature s = java.security.Signature.getInstance("SHA256withRSA", p);
+            s.initSign(priv);
+            s.update(secret);
+            s.sign();
+        }).isInstanceOf(Exception.class);
+        // ...while unwrapping still works
+        String t = newTenant();
+        vault.importKek(t, wrapped, checkValue(secret));
+        // the audit key signs but does not decrypt or derive
+        vault.auditSigner().sign(secret);
+        java.security.PrivateKey audit = vault.pkcs11().privateKey(Pkcs11KeyVault.AUDIT_LABEL);
+        if (!enforcesDeriveLimit()) {
+            return;
+        }
+        assertThatThrownBy(() -> {
+            javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("ECDH", p);
+            ka.init(audit);
+            ka.doPhase(vault.auditSigner().publicKey(), true);
+            ka.generateSecret();
+        }).isInstanceOf(Exception.class);
+    }
+
+    @Test
+    void anImportWithTheWrongCheckValueLeavesNothingBehind() throws Exception {
+        TransportKey transport = vault.transportKey();
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String t = newTenant();
+        byte[] wrapped = Pkcs11KeyVault.oaepEncrypt(transport.publicKey(), transport.oaepHash(), secret);
+        assertThatThrownBy(() -> vault.importKek(t, wrapped, "0011223344556677")).isInstanceOf(KeyStateException.class)
+                .hasMessageContaining("Nothing was imported");
+        assertThat(vault.pkcs11().labels()).noneMatch(l -> l.startsWith("cairn/" + t + "/"));
+        // a 16-byte key is not an AES-256 KEK: its check value (computed by the customer for AES-256) cannot match
+        byte[] short16 = Arrays.copyOf(secret, 16);
+        byte[] wrappedShort = Pkcs11KeyVault.oaepEncrypt(transport.publicKey(), transport.oaepHash(), short16);
+        assertThatThrownBy(() -> vault.importKek(t, wrappedShort, checkValue(Arrays.copyOf(short16, 32))))
+                .isInstanceOf(KeyStateException.class);
+        assertThat(vault.pkcs11().labels()).noneMatch(l -> l.startsWith("cairn/" + t + "/"));
+        assertThat(vault.importKek(t, wrapped, checkValue(secret)).checkValue()).isEqualTo(checkValue(secret));
     }
 
     @Test

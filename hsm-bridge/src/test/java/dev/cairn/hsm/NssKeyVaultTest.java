@@ -21,4 +21,9 @@ class NssKeyVaultTest extends KeyVaultContract {
     protected boolean keepsGenerationAttributes() {
         return false;
     }
+
+    @Override
+    protected boolean enforcesDeriveLimit() {
+        return false;
+    }
 }

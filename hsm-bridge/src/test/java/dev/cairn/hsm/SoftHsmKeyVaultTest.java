@@ -23,4 +23,9 @@ class SoftHsmKeyVaultTest extends KeyVaultContract {
     protected boolean keepsGenerationAttributes() {
         return true;
     }
+
+    @Override
+    protected boolean enforcesDeriveLimit() {
+        return true;
+    }
 }

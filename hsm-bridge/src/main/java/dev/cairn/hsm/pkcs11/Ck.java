@@ -28,7 +28,9 @@ public final class Ck {
     public static final long CKA_WRAP = 0x106L;
     public static final long CKA_UNWRAP = 0x107L;
     public static final long CKA_SIGN = 0x108L;
+    public static final long CKA_SIGN_RECOVER = 0x109L;
     public static final long CKA_VERIFY = 0x10AL;
+    public static final long CKA_DERIVE = 0x10CL;
     public static final long CKA_VALUE_LEN = 0x161L;
     public static final long CKA_EXTRACTABLE = 0x162L;
     public static final long CKA_LOCAL = 0x163L;

@@ -36,7 +36,6 @@ public final class Cryptoki {
     static final int FN_INITIALIZE = 0;
     static final int FN_GET_SLOT_LIST = 4;
     static final int FN_GET_TOKEN_INFO = 6;
-    static final int FN_GET_MECHANISM_LIST = 7;
     static final int FN_INIT_TOKEN = 9;
     static final int FN_INIT_PIN = 10;
     static final int FN_OPEN_SESSION = 12;
@@ -175,18 +174,6 @@ public final class Cryptoki {
             // CK_TOKEN_INFO: label[32] manufacturerID[32] model[16] serialNumber[16] flags ...
             return new TokenInfo(slot, padded(info, 0, 32), padded(info, 32, 32), padded(info, 64, 16),
                     padded(info, 80, 16), info.get(ULONG, 96));
-        }
-    }
-
-    /** C_GetMechanismList: the mechanism numbers the token in {@code slot} offers. */
-    public long[] mechanisms(long slot) {
-        FunctionDescriptor fd = FunctionDescriptor.of(ULONG, ULONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment count = arena.allocate(ULONG);
-            check("C_GetMechanismList", call(FN_GET_MECHANISM_LIST, fd, slot, MemorySegment.NULL, count));
-            MemorySegment list = arena.allocate(ULONG, Math.max(1, count.get(ULONG, 0)));
-            check("C_GetMechanismList", call(FN_GET_MECHANISM_LIST, fd, slot, list, count));
-            return list.asSlice(0, count.get(ULONG, 0) * 8).toArray(ULONG);
         }
     }
 
