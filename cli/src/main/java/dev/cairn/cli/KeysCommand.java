@@ -231,7 +231,12 @@ final class KeysCommand {
         Map<String, List<WrappedKey>> byTenant = new TreeMap<>();
         try (Stream<Path> files = Files.walk(recordsDir)) {
             for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".recovery-" + kit + ".cwk")).toList()) {
-                WrappedKey k = WrappedKey.decode(Files.readAllBytes(p));
+                WrappedKey k;
+                try {
+                    k = WrappedKey.decode(Files.readAllBytes(p));
+                } catch (dev.cairn.hsm.WrappedKeyException e) {
+                    throw new CliException(p + " is damaged: " + e.getMessage() + ". Nothing was restored.", e);
+                }
                 if (only == null || only.equals(k.tenant())) {
                     byTenant.computeIfAbsent(k.tenant(), t -> new ArrayList<>()).add(k);
                 }
@@ -245,26 +250,35 @@ final class KeysCommand {
         try (KeyVault vault = options.open()) {
             List<String> existing = byTenant.keySet().stream().filter(vault.tenants()::contains).toList();
             if (!existing.isEmpty()) {
-                throw new CliException("tenant(s) " + existing + " already exist on " + vault.token()
+                throw new CliException("tenant(s) " + existing + " already exist (or were destroyed) on " + vault.token()
                         + "; recover only onto a token without them (use --tenant to pick others). Nothing was restored.");
             }
-            List<Object> restored = new ArrayList<>();
-            for (var e : byTenant.entrySet()) {
-                List<DataKey> keys = Recovery.open(shares, e.getValue());
-                try {
-                    vault.restoreTenant(e.getKey(), keys, rotation);
-                    restored.add(Json.object("tenant", e.getKey(), "dataKeys", keys.stream().map(DataKey::toString).toList()));
-                    if (!options.json) {
-                        out().println("restored tenant " + e.getKey() + ": " + keys.size() + " data keys under a new KEK");
+            // open every tenant's records before restoring any, so a damaged record stops the whole recovery
+            Map<String, List<DataKey>> opened = new TreeMap<>();
+            try {
+                for (var e : byTenant.entrySet()) {
+                    try {
+                        opened.put(e.getKey(), Recovery.open(shares, e.getValue()));
+                    } catch (dev.cairn.hsm.KeyVaultException | dev.cairn.hsm.recovery.RecoverySealException ex) {
+                        throw new CliException("the sealed records of tenant " + e.getKey() + " under " + recordsDir
+                                + " do not open: " + ex.getMessage() + ". Nothing was restored.", ex);
                     }
-                } finally {
-                    keys.forEach(DataKey::close);
                 }
+                List<Object> restored = new ArrayList<>();
+                for (var e : opened.entrySet()) {
+                    vault.restoreTenant(e.getKey(), e.getValue(), rotation);
+                    restored.add(Json.object("tenant", e.getKey(), "dataKeys", e.getValue().stream().map(DataKey::toString).toList()));
+                    if (!options.json) {
+                        out().println("restored tenant " + e.getKey() + ": " + e.getValue().size() + " data keys under a new KEK");
+                    }
+                }
+                if (options.json) {
+                    out().println(Json.write(Json.object("restored", restored)));
+                }
+                return 0;
+            } finally {
+                opened.values().forEach(keys -> keys.forEach(DataKey::close));
             }
-            if (options.json) {
-                out().println(Json.write(Json.object("restored", restored)));
-            }
-            return 0;
         }
     }
 

@@ -445,6 +445,37 @@ class KeysCommandTest {
         assertThat(fingerprints(tenant(statusJson(newConf), "rec-a"))).isEqualTo(original);
     }
 
+    @Test
+    void aDamagedRecordOfOneTenantStopsTheWholeRecovery(@TempDir Path tmp) throws IOException {
+        SoftHsm old = hsm.newToken();
+        SoftHsm replacement = hsm.newToken();
+        rememberPins(old);
+        rememberPins(replacement);
+        String oldConf = old.hsmConf().toString();
+        assertThat(cairn("keys", "create-kek", "--hsm", oldConf, "--tenant", "dmg-a").code()).isZero();
+        assertThat(cairn("keys", "create-kek", "--hsm", oldConf, "--tenant", "dmg-b").code()).isZero();
+        Path kit = tmp.resolve("kit");
+        assertThat(cairn("keys", "recovery-kit", "--hsm", oldConf, "--shares", "2", "--threshold", "2", "--out", kit.toString()).code()).isZero();
+        List<Path> shares;
+        try (Stream<Path> s = Files.list(kit)) {
+            shares = s.sorted().toList();
+        }
+        Path sealedB;
+        try (Stream<Path> s = Files.list(old.stateDir().resolve("tenants/dmg-b/keys"))) {
+            sealedB = s.filter(p -> p.getFileName().toString().startsWith("data-v1.recovery-")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(sealedB);
+        b[b.length - 1] ^= 1; // one bit of dmg-b's sealed data key
+        Files.write(sealedB, b);
+
+        Run r = cairn("keys", "recover", "--hsm", replacement.hsmConf().toString(), "--share", shares.get(0).toString(),
+                "--share", shares.get(1).toString(), "--records", old.stateDir().toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("dmg-b").contains("Nothing was restored");
+        assertNoStackTrace(r);
+        assertThat(tenantNames(statusJson(replacement.hsmConf().toString()))).isEmpty();
+    }
+
     // ------------------------------------------------------------------ errors
 
     @Test

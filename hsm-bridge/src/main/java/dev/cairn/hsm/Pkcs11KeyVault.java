@@ -52,6 +52,12 @@ import javax.crypto.spec.PSource;
 public final class Pkcs11KeyVault implements KeyVault {
     static final String TRANSPORT_LABEL = "cairn/transport/1";
     static final String AUDIT_LABEL = "cairn/audit/1";
+    /** Unwrap only: with decrypt allowed, a PIN holder could decrypt a customer's wrapped key outside C_UnwrapKey. */
+    static final Map<Long, Boolean> TRANSPORT_USAGE = Map.of(Ck.CKA_UNWRAP, true, Ck.CKA_DECRYPT, false,
+            Ck.CKA_SIGN, false, Ck.CKA_SIGN_RECOVER, false, Ck.CKA_DERIVE, false);
+    /** Sign only. */
+    static final Map<Long, Boolean> AUDIT_USAGE = Map.of(Ck.CKA_SIGN, true, Ck.CKA_DECRYPT, false,
+            Ck.CKA_UNWRAP, false, Ck.CKA_DERIVE, false, Ck.CKA_SIGN_RECOVER, false);
     private static final Pattern KEK_LABEL = Pattern.compile("cairn/([a-z0-9][a-z0-9-]{0,47})/kek/([0-9]{1,9})");
     private static final int NONCE = 12;
 
@@ -250,16 +256,17 @@ public final class Pkcs11KeyVault implements KeyVault {
             X509Certificate cert = token.certificate(TRANSPORT_LABEL);
             Properties props = state.transportProperties();
             if (cert != null && props.getProperty("oaep.hash") != null) {
+                token.ensureUsage(TRANSPORT_LABEL, TRANSPORT_USAGE);
                 return new TransportKey(TRANSPORT_LABEL, cert.getPublicKey(), props.getProperty("oaep.hash"));
             }
             return changing(() -> {
                 X509Certificate c = token.certificate(TRANSPORT_LABEL);
                 boolean created = false;
                 if (c == null) {
-                    // unwrap only: with decrypt allowed, a PIN holder could decrypt a customer's wrapped key
-                    c = token.generateKeyPair(TRANSPORT_LABEL, "RSA", Map.of(Ck.CKA_UNWRAP, true, Ck.CKA_DECRYPT, false,
-                            Ck.CKA_SIGN, false, Ck.CKA_SIGN_RECOVER, false, Ck.CKA_DERIVE, false));
+                    c = token.generateKeyPair(TRANSPORT_LABEL, "RSA", TRANSPORT_USAGE);
                     created = true;
+                } else {
+                    token.ensureUsage(TRANSPORT_LABEL, TRANSPORT_USAGE);
                 }
                 String hash = probeOaepHash(c.getPublicKey());
                 Properties p = new Properties();
@@ -551,13 +558,13 @@ public final class Pkcs11KeyVault implements KeyVault {
                 cert = changing(() -> {
                     X509Certificate c = token.certificate(AUDIT_LABEL);
                     if (c == null) {
-                        c = token.generateKeyPair(AUDIT_LABEL, "EC", Map.of(Ck.CKA_SIGN, true, Ck.CKA_DECRYPT, false,
-                                Ck.CKA_UNWRAP, false, Ck.CKA_DERIVE, false, Ck.CKA_SIGN_RECOVER, false));
+                        c = token.generateKeyPair(AUDIT_LABEL, "EC", AUDIT_USAGE);
                         emit(Operation.CREATE_AUDIT_KEY, null, AUDIT_LABEL, 1, Outcome.SUCCESS, "EC P-256");
                     }
                     return c;
                 });
             }
+            token.ensureUsage(AUDIT_LABEL, AUDIT_USAGE);
             PrivateKey key = token.privateKey(AUDIT_LABEL);
             return new AuditSigner(token, AUDIT_LABEL, key, cert.getPublicKey(),
                     () -> emit(Operation.SIGN, null, AUDIT_LABEL, 1, Outcome.SUCCESS, ""));
@@ -570,6 +577,11 @@ public final class Pkcs11KeyVault implements KeyVault {
     public VaultStatus status() {
         Instant now = clock.instant();
         if (!healthy()) {
+            return new VaultStatus(token.description(), false, token.failure(), now, List.of(), List.of(), null);
+        }
+        try {
+            token.refresh(); // another process may have changed the token
+        } catch (HsmUnavailableException e) {
             return new VaultStatus(token.description(), false, token.failure(), now, List.of(), List.of(), null);
         }
         List<VaultStatus.TokenKey> keys = new ArrayList<>();

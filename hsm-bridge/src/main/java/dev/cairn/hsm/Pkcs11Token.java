@@ -389,11 +389,27 @@ final class Pkcs11Token implements AutoCloseable {
             KeyPair kp = g.generateKeyPair();
             X509Certificate cert = selfSigned(kp, label, algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
             keyStore.setKeyEntry(label, kp.getPrivate(), null, new Certificate[] {cert});
+            ensureUsage(label, usage);
+            return cert;
+        });
+    }
+
+    /**
+     * Makes the private key {@code label} carry exactly {@code usage} (attribute to value); attributes the
+     * key type does not have are skipped. Run after generation and on every load, so a process that
+     * stopped between the two, or someone who changed the attributes since, is corrected before use.
+     */
+    void ensureUsage(String label, Map<Long, Boolean> usage) {
+        guard("limit the usage of " + label, () -> {
             try (Session s = cryptoki.openSession(slot, true)) {
                 long h = findObject(s, label);
+                if (h < 0) {
+                    throw new KeyNotFoundException(description + " has no key " + label);
+                }
                 for (Map.Entry<Long, Boolean> e : usage.entrySet()) {
-                    if (s.getBoolean(h, e.getKey()) == null) {
-                        continue; // not an attribute of this key type
+                    Boolean now = s.getBoolean(h, e.getKey());
+                    if (now == null || now.equals(e.getValue())) {
+                        continue; // not an attribute of this key type, or already right
                     }
                     s.setBooleans(h, List.of(Attr.bool(e.getKey(), e.getValue())));
                     if (!e.getValue().equals(s.getBoolean(h, e.getKey()))) {
@@ -401,7 +417,7 @@ final class Pkcs11Token implements AutoCloseable {
                     }
                 }
             }
-            return cert;
+            return null;
         });
     }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.hsm.KeyEvent.Operation;
+import dev.cairn.hsm.approval.ApprovalActions;
 import dev.cairn.hsm.recovery.RecoveryShare;
+import dev.cairn.hsm.testing.Approvals;
 import dev.cairn.hsm.testing.SoftHsm;
 import dev.cairn.hsm.testing.SoftHsmExtension;
 import java.nio.file.Files;
@@ -281,6 +283,90 @@ class SoftHsmFaultTest {
             try (DataKey k = cli.dataKey("clinic-a", KeyPurpose.DATA, 1); DataKey n = cli.dataKey("clinic-a", KeyPurpose.DATA)) {
                 assertThat(KeyFingerprint.hex(k.fingerprint())).isEqualTo(fp);
                 assertThat(n.version()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void aDestroyedTenantIsNotBroughtBackByTheRecoveryKit() {
+        SoftHsm token = HSM.newToken();
+        Approvals approvals = new Approvals();
+        try (Pkcs11KeyVault vault = token.open()) {
+            vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            List<RecoveryShare> shares = vault.createRecoveryKit(2, 2);
+            List<WrappedKey> sealed = vault.recoveryRecords("clinic-a");
+            vault.destroyKek("clinic-a", approvals.approve(ApprovalActions.KEY_DESTROY,
+                    ApprovalActions.tenantTarget("clinic-a"), java.time.Instant.now()));
+            assertThat(vault.recoveryRecords("clinic-a")).isEmpty();
+            List<DataKey> keys = Recovery.open(shares, sealed); // copies kept elsewhere still open...
+            try {
+                assertThatThrownBy(() -> vault.restoreTenant("clinic-a", keys, KeyVault.DEFAULT_ROTATION_PERIOD))
+                        .isInstanceOf(KeyStateException.class).hasMessageContaining("destroyed"); // ...but not here
+            } finally {
+                keys.forEach(DataKey::close);
+            }
+            assertThatThrownBy(() -> vault.destroyKek("never-was", approvals.approve(ApprovalActions.KEY_DESTROY,
+                    ApprovalActions.tenantTarget("never-was"), java.time.Instant.now())))
+                    .isInstanceOf(KeyNotFoundException.class);
+        }
+    }
+
+    @Test
+    void aRecoveryKitIsRefusedWhileATenantIsDisabledAndLeavesNoRecords() {
+        SoftHsm token = HSM.newToken();
+        Approvals approvals = new Approvals();
+        try (Pkcs11KeyVault vault = token.open()) {
+            vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            vault.createKek("clinic-b", KeyVault.DEFAULT_ROTATION_PERIOD);
+            vault.disableKek("clinic-b", approvals.approve(ApprovalActions.KEY_DISABLE,
+                    ApprovalActions.tenantTarget("clinic-b"), java.time.Instant.now()));
+            assertThatThrownBy(() -> vault.createRecoveryKit(3, 2)).isInstanceOf(KeyStateException.class)
+                    .hasMessageContaining("clinic-b").hasMessageContaining("disabled");
+            assertThat(vault.status().recoveryKit()).isNull();
+            assertThat(vault.pkcs11().labels()).isNotEmpty();
+            assertThat(vault.recoveryRecords("clinic-a")).isEmpty();
+            assertThat(token.stateDir().resolve("tenants/clinic-a/keys").toFile().list())
+                    .noneMatch(n -> n.contains("recovery"));
+        }
+    }
+
+    @Test
+    void aTenantWhoseSecondDataKeyWasNeverWrittenIsFinished() throws Exception {
+        SoftHsm token = HSM.newToken();
+        try (Pkcs11KeyVault vault = token.open()) {
+            vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            String data;
+            try (DataKey k = vault.dataKey("clinic-a", KeyPurpose.DATA)) {
+                data = KeyFingerprint.hex(k.fingerprint());
+            }
+            Files.delete(token.stateDir().resolve("tenants/clinic-a/keys/dedupe-v1.g1.cwk")); // the crash
+            vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD);
+            vault.dataKey("clinic-a", KeyPurpose.DEDUPE).close();
+            try (DataKey k = vault.dataKey("clinic-a", KeyPurpose.DATA)) {
+                assertThat(KeyFingerprint.hex(k.fingerprint())).isEqualTo(data); // the existing key is kept
+            }
+            assertThatThrownBy(() -> vault.createKek("clinic-a", KeyVault.DEFAULT_ROTATION_PERIOD))
+                    .isInstanceOf(KeyStateException.class);
+        }
+    }
+
+    @Test
+    void theTransportKeysUsageLimitIsRestoredWhenSomeoneLiftsIt() throws Exception {
+        SoftHsm token = HSM.newToken();
+        try (Pkcs11KeyVault vault = token.open()) {
+            vault.transportKey();
+            HsmConfig c = token.config();
+            // someone with the PIN turns decryption back on...
+            dev.cairn.hsm.pkcs11.Cryptoki ck = dev.cairn.hsm.pkcs11.Cryptoki.load(c.library());
+            try (dev.cairn.hsm.pkcs11.Session s = ck.openSession(vault.pkcs11().slot(), true)) {
+                long h = s.find(List.of(dev.cairn.hsm.pkcs11.Session.Attr.ulong(dev.cairn.hsm.pkcs11.Ck.CKA_CLASS,
+                        dev.cairn.hsm.pkcs11.Ck.CKO_PRIVATE_KEY), new dev.cairn.hsm.pkcs11.Session.Attr(dev.cairn.hsm.pkcs11.Ck.CKA_ID,
+                        Pkcs11KeyVault.TRANSPORT_LABEL.getBytes(java.nio.charset.StandardCharsets.UTF_8))))[0];
+                s.setBooleans(h, List.of(dev.cairn.hsm.pkcs11.Session.Attr.bool(dev.cairn.hsm.pkcs11.Ck.CKA_DECRYPT, true)));
+                assertThat(s.getBoolean(h, dev.cairn.hsm.pkcs11.Ck.CKA_DECRYPT)).isTrue();
+                // ...and the next use of the transport key puts the limit back
+                vault.transportKey();
+                assertThat(s.getBoolean(h, dev.cairn.hsm.pkcs11.Ck.CKA_DECRYPT)).isFalse();
             }
         }
     }
