@@ -1,0 +1,35 @@
+package dev.cairn.tape.scsi;
+
+import java.util.HexFormat;
+
+/**
+ * One command descriptor block ready to send: its T10 name (for messages, e.g. "READ ELEMENT STATUS"),
+ * the CDB bytes, the data direction, and for {@link Direction#IN} the allocation length the initiator
+ * expects at most. Immutable; the bytes are copied in and out.
+ */
+public record Cdb(String name, byte[] bytes, Direction direction, int dataInLength) {
+    public Cdb {
+        if (bytes.length != 6 && bytes.length != 10 && bytes.length != 12 && bytes.length != 16) {
+            throw new IllegalArgumentException(name + ": a CDB has 6, 10, 12 or 16 bytes, not " + bytes.length);
+        }
+        if (dataInLength < 0 || (direction != Direction.IN && dataInLength != 0)) {
+            throw new IllegalArgumentException(name + ": dataInLength only for data-in commands");
+        }
+        bytes = bytes.clone();
+    }
+
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** The operation code (byte 0). */
+    public int opcode() {
+        return bytes[0] & 0xff;
+    }
+
+    @Override
+    public String toString() {
+        return name + " [" + HexFormat.of().formatHex(bytes) + "]";
+    }
+}
