@@ -10,9 +10,11 @@ import java.time.Duration;
  * by the device node and {@code lun} must be 0).
  *
  * <p>Every command has a timeout; a command that does not complete in time fails with
- * {@link TransportException} and never hangs. A transport that lost its connection fails the command in
- * flight and reconnects on the next call. Implementations are thread safe; commands to one transport
- * are serialised.
+ * {@link TransportException}. The iSCSI transport enforces it itself (it never hangs) and, having lost
+ * its connection, fails the command in flight and reconnects on the next call. SG_IO hands the timeout
+ * to the kernel, whose error recovery (abort, then resets) can take longer, and a device that detached
+ * may come back under another /dev/sg number: the caller rediscovers it. Implementations are thread
+ * safe; commands to one transport are serialised.
  */
 public interface ScsiTransport extends AutoCloseable {
 
