@@ -93,10 +93,13 @@ public final class MediaChanger {
 
     private List<Element> elements(ElementType type) {
         Cdb cdb = Smc.readElementStatus(type, 0, 0xffff, true, type == ElementType.DATA_TRANSFER, ALLOCATION);
-        ScsiDevice.Outcome o = device.require(cdb, null, TIMEOUT);
+        byte[] data = device.require(cdb, null, TIMEOUT).data();
+        if (quirks.elementReportShortBy8() && data.length >= 8) {
+            data = restoreShortReport(data);
+        }
         ElementStatus status;
         try {
-            status = ElementStatus.parse(o.data());
+            status = ElementStatus.parse(data);
         } catch (ScsiDecodeException e) {
             throw new TapeException(device.name() + ": READ ELEMENT STATUS (" + type + ") answered something unreadable: "
                     + e.getMessage(), e);
@@ -112,6 +115,24 @@ public final class MediaChanger {
         }
         out.sort((a, b) -> Integer.compare(a.address(), b.address()));
         return out;
+    }
+
+    /**
+     * tgt sizes its answer as 8 + descriptors, forgetting the page header: the header's byte count is the
+     * whole answer and the last descriptor lacks its final 8 bytes. Put back 8 zero bytes (the lost
+     * bytes are padding of a volume tag, or the tail of a drive serial) and the SMC-3 byte count.
+     */
+    static byte[] restoreShortReport(byte[] data) {
+        int declared = ((data[5] & 0xff) << 16) | ((data[6] & 0xff) << 8) | (data[7] & 0xff);
+        if (declared != data.length || data.length < 16) {
+            return data; // not the tgt shape: leave it to the decoder
+        }
+        byte[] fixed = java.util.Arrays.copyOf(data, data.length + 8);
+        int count = data.length; // = 8 (page header) + descriptors: the SMC-3 report byte count
+        fixed[5] = (byte) (count >>> 16);
+        fixed[6] = (byte) (count >>> 8);
+        fixed[7] = (byte) count;
+        return fixed;
     }
 
     /**

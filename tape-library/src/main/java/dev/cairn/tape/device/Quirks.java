@@ -18,16 +18,21 @@ import java.util.List;
  *                               Information field can be trusted (tgt sends requested - block bytes)
  * @param elementStatusPerType   READ ELEMENT STATUS must be asked per element type (tgt: "all types" is corrupt)
  * @param mailSlotFlagsReported  import/export elements report ImpExp, Access, InEnab and ExEnab (tgt: only FULL)
+ * @param elementReportShortBy8 READ ELEMENT STATUS forgets the 8-byte page header when it sizes its answer: the
+ *                               header's byte count includes the report header and the last 8 bytes of the last
+ *                               descriptor are cut off (tgt: the tail of a volume tag, or of a drive's serial number
+ *                               in its device identifier, so drives are then paired with elements by order)
  */
 public record Quirks(String name, boolean readPositionReliable, boolean locateSupported, boolean eomReportedWithoutStop,
                      boolean wormFlagReliable, boolean wormEnforced, boolean loadUnloadIsStartStop,
-                     boolean iliTransferUnreliable, boolean elementStatusPerType, boolean mailSlotFlagsReported) {
+                     boolean iliTransferUnreliable, boolean elementStatusPerType, boolean mailSlotFlagsReported,
+                     boolean elementReportShortBy8) {
 
     /** What SSC-4 and SMC-3 promise. Element status is still asked per type: that is valid everywhere. */
-    public static final Quirks STANDARD = new Quirks("standard", true, true, false, true, true, false, false, true, true);
+    public static final Quirks STANDARD = new Quirks("standard", true, true, false, true, true, false, false, true, true, false);
 
     /** The Linux SCSI target daemon (tgt 1.0.85) emulating tapes and a changer; measured in docs/tape.md. */
-    public static final Quirks TGT = new Quirks("tgt virtual tape library", false, false, true, false, false, true, true, true, false);
+    public static final Quirks TGT = new Quirks("tgt virtual tape library", false, false, true, false, false, true, true, true, false, true);
 
     private record Row(String vendor, String productPrefix, Quirks quirks) {
     }

@@ -119,7 +119,7 @@ public final class TapeDrive {
             }
             throw device.failure(Spc.logSense(TapeAlert.PAGE_CODE, 0, 512), o.sense());
         }
-        return Optional.of(TapeAlert.parse(o.data()).active());
+        return Optional.of(TapeAlert.parse(o.data()).flags());
     }
 
     /** True when SECURITY PROTOCOL IN lists tape data encryption (protocol 20h). */
@@ -267,9 +267,11 @@ public final class TapeDrive {
             return count;
         }
         Sense s = o.sense();
-        if (s.informationValid() && (s.key() == Sense.BLANK_CHECK || s.key() == Sense.NO_SENSE)) {
+        boolean atEnd = s.key() == Sense.BLANK_CHECK || (s.key() == Sense.NO_SENSE && !s.filemark());
+        if (atEnd && (s.informationValid() || count == 1 || count == -1)) {
             position = Position.UNKNOWN; // stopped at end of data (or the beginning): the block within the file is not known
-            return count - s.information();
+            // a one-filemark space that stopped passed none, even when the drive leaves Information invalid (tgt)
+            return s.informationValid() ? count - s.information() : 0;
         }
         position = Position.UNKNOWN;
         throw device.failure(cdb, s);
@@ -339,25 +341,56 @@ public final class TapeDrive {
             spaceFilemarks(step);
             left -= step;
         }
-        long blocks = 0;
-        while (true) {
-            Cdb cdb = Ssc.space6(SpaceCode.BLOCKS, 0x7fffff);
-            ScsiDevice.Outcome o = guarded(() -> device.run(cdb, null, LONG_TIMEOUT));
-            if (o.good()) {
-                blocks += 0x7fffff;
-                continue;
-            }
-            Sense s = o.sense();
-            if (s.informationValid() && !s.filemark() && (s.key() == Sense.BLANK_CHECK || s.key() == Sense.NO_SENSE)) {
-                blocks += 0x7fffff - s.information();
-                break;
-            }
-            position = Position.UNKNOWN;
-            throw device.failure(cdb, s);
-        }
+        long blocks = countBlocksToEndOfData(files);
         position = Position.at(files, blocks, -1);
         return blocks > 0 ? files + 1 : files;
     }
+
+    /**
+     * From the start of the last file, the number of blocks before the end of data: one long SPACE when the
+     * drive reports the residue (SSC-4), else (tgt leaves the Information field invalid at end of data) one
+     * block at a time, at most {@link #MAX_COUNTED_BLOCKS}.
+     */
+    private long countBlocksToEndOfData(long files) {
+        Cdb cdb = Ssc.space6(SpaceCode.BLOCKS, 0x7fffff);
+        ScsiDevice.Outcome o = guarded(() -> device.run(cdb, null, LONG_TIMEOUT));
+        if (!o.good()) {
+            Sense s = o.sense();
+            boolean atEnd = !s.filemark() && (s.key() == Sense.BLANK_CHECK || s.key() == Sense.NO_SENSE);
+            if (!atEnd) {
+                position = Position.UNKNOWN;
+                throw device.failure(cdb, s);
+            }
+            if (s.informationValid()) {
+                return 0x7fffff - s.information();
+            }
+        } else {
+            throw new TapeException(device.name() + ": more than " + 0x7fffff + " blocks in the last file", (Sense) null);
+        }
+        // the residue is not reported: back to the start of the last file, then one block at a time
+        rewind();
+        for (long left = files; left > 0; ) {
+            int step = (int) Math.min(left, 0x7fffff);
+            spaceFilemarks(step);
+            left -= step;
+        }
+        Cdb one = Ssc.space6(SpaceCode.BLOCKS, 1);
+        for (long n = 0; n < MAX_COUNTED_BLOCKS; n++) {
+            ScsiDevice.Outcome step = guarded(() -> device.run(one, null, LONG_TIMEOUT));
+            if (!step.good()) {
+                Sense s = step.sense();
+                if (!s.filemark() && (s.key() == Sense.BLANK_CHECK || s.key() == Sense.NO_SENSE)) {
+                    return n;
+                }
+                position = Position.UNKNOWN;
+                throw device.failure(one, s);
+            }
+        }
+        position = Position.UNKNOWN;
+        throw new TapeException(device.name() + ": more than " + MAX_COUNTED_BLOCKS + " blocks in the last file", (Sense) null);
+    }
+
+    private static final long MAX_COUNTED_BLOCKS = 10_000_000L;
 
     /** The drive's own position report when it has a reliable one, else the tracked position. */
     public Position readPosition() {
@@ -371,7 +404,7 @@ public final class TapeDrive {
                 position = Position.UNKNOWN;
             }
             return lf.positionUnknown() ? Position.UNKNOWN
-                    : Position.at(lf.logicalFileIdentifier(), position.known() ? position.blockInFile() : -1, lf.logicalObjectNumber());
+                    : Position.at(lf.logicalFileId(), position.known() ? position.blockInFile() : -1, lf.logicalObjectNumber());
         } catch (ScsiDecodeException e) {
             throw new TapeException(device.name() + ": READ POSITION answered something unreadable: " + e.getMessage(), e);
         }
