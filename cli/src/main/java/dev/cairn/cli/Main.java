@@ -1,7 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.hsm.KeyVaultException;
-import dev.cairn.hsm.approval.AuthorizationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,12 +10,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Cairn backup appliance command line.",
-        subcommands = {KeysCommand.class})
+        subcommands = {KeysCommand.class, TapeCommand.class})
 public final class Main implements Runnable {
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "name a command group, e.g. `cairn keys status`");
+    }
+
+    /** Cairn's own exceptions and argument errors carry messages written for the user; anything else is a bug. */
+    static boolean userFacing(Throwable e) {
+        return e instanceof IllegalArgumentException || e.getClass().getName().startsWith("dev.cairn.");
     }
 
     public static void main(String[] args) {
@@ -30,9 +33,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof KeyVaultException || e instanceof AuthorizationException || e instanceof IllegalArgumentException
-                    || e instanceof CliException || e instanceof dev.cairn.hsm.recovery.RecoveryShareException
-                    || e instanceof dev.cairn.hsm.recovery.RecoverySealException) {
+            if (userFacing(e)) {
                 err.println("cairn: " + e.getMessage());
             } else {
                 err.println("cairn: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
