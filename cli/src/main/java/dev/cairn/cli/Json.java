@@ -21,6 +21,15 @@ final class Json {
         }
     }
 
+    /** One line, for benchmark output (one JSON object per line). */
+    static String compact(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An insertion-ordered map from alternating keys and values. */
     static Map<String, Object> object(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();

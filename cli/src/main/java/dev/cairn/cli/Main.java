@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Cairn backup appliance command line.",
-        subcommands = {KeysCommand.class, TapeCommand.class})
+        subcommands = {KeysCommand.class, TapeCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -124,8 +124,18 @@ public final class MediaChanger {
      */
     static byte[] restoreShortReport(byte[] data) {
         int declared = ((data[5] & 0xff) << 16) | ((data[6] & 0xff) << 8) | (data[7] & 0xff);
-        if (declared != data.length || data.length < 16) {
+        if (declared != data.length) {
             return data; // not the tgt shape: leave it to the decoder
+        }
+        if (data.length == 8) { // no element of this type: tgt sends the header alone, claiming 8 bytes after it
+            byte[] empty = data.clone();
+            empty[5] = 0;
+            empty[6] = 0;
+            empty[7] = 0;
+            return empty;
+        }
+        if (data.length < 16) {
+            return data;
         }
         byte[] fixed = java.util.Arrays.copyOf(data, data.length + 8);
         int count = data.length; // = 8 (page header) + descriptors: the SMC-3 report byte count

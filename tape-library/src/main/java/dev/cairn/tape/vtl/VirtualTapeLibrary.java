@@ -241,6 +241,7 @@ public final class VirtualTapeLibrary implements AutoCloseable {
                     tgtadmQuiet("--op", "delete", "--mode", "conn", "--tid", "1", "--sid", sid, "--cid", "0");
                 }
                 tgtadmQuiet("--op", "delete", "--mode", "target", "--tid", "2", "--force");
+                tgtadmQuiet("--op", "delete", "--mode", "target", "--tid", "3", "--force");
                 tgtadm("--op", "delete", "--mode", "target", "--tid", "1", "--force");
                 tgtadm("--op", "delete", "--mode", "system");
                 ProcessHandle.of(pid).ifPresent(h -> {
@@ -269,6 +270,22 @@ public final class VirtualTapeLibrary implements AutoCloseable {
         tgtadm("--op", "new", "--mode", "account", "--user", user, "--password", secret);
         tgtadm("--op", "bind", "--mode", "account", "--tid", "2", "--user", user);
         tgtadm("--op", "bind", "--mode", "target", "--tid", "2", "--initiator-address", "ALL");
+        return "iscsi://127.0.0.1:" + port + "/" + iqn;
+    }
+
+    /**
+     * Adds a target (tid 3) whose LUN 1 is a 1 TB disk with tgt's null backing store (writes are dropped):
+     * what the initiator alone can reach, for {@code cairn bench tape}. Returns its URL.
+     */
+    public String addNullDiskTarget() {
+        String iqn = targetName + "-null";
+        tgtadm("--op", "new", "--mode", "target", "--tid", "3", "--targetname", iqn);
+        tgtadm("--op", "new", "--mode", "logicalunit", "--tid", "3", "--lun", "1", "--bstype", "null", "-b", dir.resolve("null-disk").toString());
+        for (String[] kv : new String[][] {{"MaxRecvDataSegmentLength", "262144"}, {"MaxXmitDataSegmentLength", "262144"},
+                {"MaxBurstLength", "1048576"}, {"FirstBurstLength", "262144"}, {"HeaderDigest", "None,CRC32C"}, {"DataDigest", "None,CRC32C"}}) {
+            tgtadmQuiet("--op", "update", "--mode", "target", "--tid", "3", "--name", kv[0], "--value", kv[1]);
+        }
+        tgtadm("--op", "bind", "--mode", "target", "--tid", "3", "--initiator-address", "ALL");
         return "iscsi://127.0.0.1:" + port + "/" + iqn;
     }
 
