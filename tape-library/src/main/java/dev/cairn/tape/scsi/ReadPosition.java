@@ -5,10 +5,14 @@ package dev.cairn.tape.scsi;
  * (service action 06h, 32 bytes).
  *
  * <p><b>Unknown is a state.</b> When the drive says it does not know where it is (short form BPU/LOLU
- * or PERR, long form MPU or LONU), {@link #positionUnknown()} is true and the location fields carry
- * whatever bytes the drive sent; callers must not use them. tgt answers every form with zeros, which
- * decodes as "block 0, not at BOP" (an impossible combination on a real drive): the device layer must
- * not trust READ POSITION from tgt.
+ * or PERR, long form MPU or LONU), or when the answer contradicts itself ({@link #selfContradictory()}:
+ * logical object 0 is the beginning of the partition, so object 0 without BOP cannot be),
+ * {@link #positionUnknown()} is true and the location fields carry whatever bytes the drive sent;
+ * callers must not use them.
+ *
+ * <p>tgt 1.0.85 fills the answer with zeros except byte 0, where it writes the length (14h short,
+ * 20h long). The short form thus has BYCU and BPU set, and the long form claims object 0 without BOP:
+ * both decode as position unknown, which is the truth.
  */
 public sealed interface ReadPosition permits ReadPosition.ShortForm, ReadPosition.LongForm {
     int SHORT_FORM_LENGTH = 20;
@@ -29,8 +33,16 @@ public sealed interface ReadPosition permits ReadPosition.ShortForm, ReadPositio
     /** The logical object (block) number from the start of the partition. */
     long logicalObjectNumber();
 
-    /** The drive does not know its logical position; nothing else here may be relied on. */
+    /**
+     * The drive does not know its logical position, or its answer contradicts itself; nothing else here
+     * may be relied on.
+     */
     boolean positionUnknown();
+
+    /** Logical object 0 without BOP: an answer no drive that knows its position can give. */
+    default boolean selfContradictory() {
+        return logicalObjectNumber() == 0 && !bop();
+    }
 
     static ShortForm parseShort(byte[] data) {
         return ShortForm.parse(data);
@@ -71,7 +83,7 @@ public sealed interface ReadPosition permits ReadPosition.ShortForm, ReadPositio
 
         @Override
         public boolean positionUnknown() {
-            return blockPositionUnknown || positionError;
+            return blockPositionUnknown || positionError || selfContradictory();
         }
 
         /** The first block location: the next block to be read or written. */
@@ -86,7 +98,8 @@ public sealed interface ReadPosition permits ReadPosition.ShortForm, ReadPositio
      * 8-15 LOGICAL OBJECT NUMBER, bytes 16-23 LOGICAL FILE IDENTIFIER (filemarks from the start of the
      * partition), bytes 24-31 obsolete.
      *
-     * @param mappedPositionUnknown MPU: the logical file identifier is not known
+     * @param mappedPositionUnknown MPU: the logical file identifier is not known (Cairn tracks files, so
+     *                              this also makes {@link #positionUnknown()} true)
      * @param logicalObjectNumberUnknown LONU: partition and logical object number are not known
      */
     record LongForm(boolean bop, boolean eop, boolean bpew, boolean mappedPositionUnknown,
@@ -108,7 +121,7 @@ public sealed interface ReadPosition permits ReadPosition.ShortForm, ReadPositio
 
         @Override
         public boolean positionUnknown() {
-            return mappedPositionUnknown || logicalObjectNumberUnknown;
+            return mappedPositionUnknown || logicalObjectNumberUnknown || selfContradictory();
         }
     }
 }

@@ -13,6 +13,7 @@ class BlockLimitsTest {
 
     @Test
     void decodesTgtsAnswer() {
+        assertThat(TgtCaptures.READ_BLOCK_LIMITS).isEqualTo(TGT);
         BlockLimits limits = BlockLimits.parse(TGT);
         assertThat(limits).isEqualTo(new BlockLimits(9, 0x100000, 4));
         assertThat(limits.fixedOnly()).isFalse();

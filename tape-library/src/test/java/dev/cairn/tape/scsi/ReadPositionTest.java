@@ -48,20 +48,30 @@ class ReadPositionTest {
         assertThat(ReadPosition.parseShort(hex("04" + " 00".repeat(19))).positionUnknown()).as("BPU").isTrue();
         assertThat(ReadPosition.parseShort(hex("02" + " 00".repeat(19))).positionUnknown()).as("PERR").isTrue();
         // BCU/BYCU only concern the buffer counts
-        assertThat(ReadPosition.parseShort(hex("30" + " 00".repeat(19))).positionUnknown()).isFalse();
+        assertThat(ReadPosition.parseShort(hex("b0" + " 00".repeat(19))).positionUnknown()).isFalse();
     }
 
     @Test
-    void tgtsAllZeroAnswerDecodesAsBlockZeroWithoutBop() {
-        // tgt fills the buffer with zeros (notes 2.1): decoded as is, it claims block 0 but not BOP; the device layer
-        // must not trust READ POSITION from tgt. Pinned so that this stays visible.
-        ReadPosition.ShortForm p = ReadPosition.parseShort(new byte[20]);
-        assertThat(p.logicalObjectNumber()).isZero();
-        assertThat(p.bop()).isFalse();
-        assertThat(p.positionUnknown()).isFalse();
-        ReadPosition.LongForm l = ReadPosition.parseLong(new byte[32]);
-        assertThat(l.logicalObjectNumber()).isZero();
-        assertThat(l.bop()).isFalse();
+    void tgtsAnswersDecodeAsPositionUnknown() {
+        // tgt 1.0.85 writes the length into byte 0 (14h, 20h) and zeros elsewhere (captured, see TgtCaptures)
+        ReadPosition.ShortForm p = ReadPosition.parseShort(TgtCaptures.READ_POSITION_SHORT);
+        assertThat(p.blockPositionUnknown()).as("14h sets BPU").isTrue();
+        assertThat(p.byteCountUnknown()).as("14h sets BYCU").isTrue();
+        assertThat(p.positionUnknown()).isTrue();
+        ReadPosition.LongForm l = ReadPosition.parseLong(TgtCaptures.READ_POSITION_LONG);
+        assertThat(l.logicalObjectNumberUnknown()).isFalse();
+        assertThat(l.selfContradictory()).as("object 0 without BOP").isTrue();
+        assertThat(l.positionUnknown()).isTrue();
+    }
+
+    @Test
+    void objectZeroWithoutBopIsNotAPosition() {
+        // all zeros: block 0 but not at BOP, which no drive that knows its position reports
+        assertThat(ReadPosition.parseShort(new byte[20]).positionUnknown()).isTrue();
+        assertThat(ReadPosition.parseLong(new byte[32]).positionUnknown()).isTrue();
+        // object 0 at BOP is the normal state after REWIND
+        assertThat(ReadPosition.parseShort(hex("80" + " 00".repeat(19))).positionUnknown()).isFalse();
+        assertThat(ReadPosition.parseLong(LONG_AT_BOP).positionUnknown()).isFalse();
     }
 
     @Test
@@ -106,7 +116,7 @@ class ReadPositionTest {
 
     @Test
     void robustness() {
-        Robustness.check("ReadPosition short", ReadPosition::parseShort, List.of(SHORT), 20L);
-        Robustness.check("ReadPosition long", ReadPosition::parseLong, List.of(LONG, LONG_AT_BOP), 32L);
+        Robustness.check("ReadPosition short", ReadPosition::parseShort, List.of(SHORT, TgtCaptures.READ_POSITION_SHORT), 20L);
+        Robustness.check("ReadPosition long", ReadPosition::parseLong, List.of(LONG, LONG_AT_BOP, TgtCaptures.READ_POSITION_LONG), 32L);
     }
 }
