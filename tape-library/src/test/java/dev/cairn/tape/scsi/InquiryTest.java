@@ -124,9 +124,26 @@ class InquiryTest {
     }
 
     @Test
+    void tgtsCapturedAnswers() {
+        assertThat(InquiryData.parse(TgtCaptures.TAPE_INQUIRY))
+                .isEqualTo(new InquiryData(0, InquiryData.TYPE_SEQUENTIAL_ACCESS, true, 5, 2, "IET", "VIRTUAL-TAPE", "0001"));
+        assertThat(InquiryData.parse(TgtCaptures.CHANGER_INQUIRY))
+                .isEqualTo(new InquiryData(0, InquiryData.TYPE_MEDIUM_CHANGER, true, 5, 2, "IET", "VIRTUAL-CHANGER", "0001"));
+        // the serial number is right-aligned in 36 bytes
+        assertThat(VpdUnitSerial.parse(TgtCaptures.TAPE_VPD_80).serialNumber()).isEqualTo("beaf11");
+        VpdDeviceIdentification tape = VpdDeviceIdentification.parse(TgtCaptures.TAPE_VPD_83);
+        assertThat(tape.designators()).extracting(Designator::text)
+                .containsExactly("IET     00010001", "naa.3000000100000001", "naa.60000000000000000e00000000010001");
+        assertThat(tape.preferredIdentifier()).contains("naa.3000000100000001");
+        // every LUN gets its own NAA name
+        assertThat(VpdDeviceIdentification.parse(TgtCaptures.CHANGER_VPD_83).preferredIdentifier()).contains("naa.3000000100000003");
+    }
+
+    @Test
     void robustness() {
-        Robustness.check("InquiryData", InquiryData::parse, List.of(TGT_TAPE, TGT_CHANGER), 0x12L);
-        Robustness.check("VpdUnitSerial", VpdUnitSerial::parse, List.of(VPD_SERIAL), 0x80L);
-        Robustness.check("VpdDeviceIdentification", VpdDeviceIdentification::parse, List.of(VPD_IDS), 0x83L);
+        Robustness.check("InquiryData", InquiryData::parse, List.of(TGT_TAPE, TGT_CHANGER, TgtCaptures.TAPE_INQUIRY), 0x12L);
+        Robustness.check("VpdUnitSerial", VpdUnitSerial::parse, List.of(VPD_SERIAL, TgtCaptures.TAPE_VPD_80), 0x80L);
+        Robustness.check("VpdDeviceIdentification", VpdDeviceIdentification::parse,
+                List.of(VPD_IDS, TgtCaptures.TAPE_VPD_83, TgtCaptures.CHANGER_VPD_83), 0x83L);
     }
 }

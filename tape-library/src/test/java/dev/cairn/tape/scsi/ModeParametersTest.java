@@ -142,9 +142,35 @@ class ModeParametersTest {
     }
 
     @Test
+    void tgtsCapturedModeData() {
+        ModeParameters tape6 = ModeParameters.parse6(TgtCaptures.TAPE_MODE_SENSE_6_ALL);
+        assertThat(tape6.bufferedMode()).isEqualTo(1);
+        assertThat(tape6.pages()).extracting(p -> String.format("%02X/%02X", p.code(), p.subpage()))
+                .containsExactly("00/00", "01/00", "02/00", "0A/00", "0A/01", "0F/00", "10/00", "1C/00", "1D/00");
+        assertThat(DataCompressionPage.parse(tape6.page(0x0F).orElseThrow()).dce()).isFalse();
+        assertThat(MediumConfigurationPage.parse(tape6.page(0x1D).orElseThrow()).wormm()).isTrue();
+        assertThat(DeviceConfigurationPage.parse(tape6.page(0x10).orElseThrow()).readBufferEmptyRatio()).isEqualTo(0x80);
+        // MODE SENSE(10) carries the same header fields and pages
+        ModeParameters tape10 = ModeParameters.parse10(TgtCaptures.TAPE_MODE_SENSE_10_ALL);
+        assertThat(tape10.pages()).isEqualTo(tape6.pages());
+        assertThat(tape10.blockDescriptors()).isEqualTo(tape6.blockDescriptors());
+        assertThat(tape10.deviceSpecific()).isEqualTo(tape6.deviceSpecific());
+
+        assertThat(ModeParameters.parse6(TgtCaptures.TAPE_MODE_SENSE_6_0F_BLOCK_512)).isEqualTo(ModeParameters.parse6(TGT_TAPE_6_512));
+
+        ModeParameters changer = ModeParameters.parse6(TgtCaptures.CHANGER_MODE_SENSE_6_ALL);
+        assertThat(changer.pages()).extracting(ModePage::code).containsExactly(0x00, 0x0A, 0x0A, 0x1A, 0x1C, 0x1D, 0x1E, 0x1F);
+        assertThat(ElementAddressAssignmentPage.parse(changer.page(0x1D).orElseThrow()))
+                .isEqualTo(ElementAddressAssignmentPage.parse(ModeParameters.parse10(TgtCaptures.CHANGER_MODE_SENSE_10_1D).page(0x1D).orElseThrow()));
+        assertThat(ModeParameters.parse10(TgtCaptures.CHANGER_MODE_SENSE_10_1D)).isEqualTo(ModeParameters.parse10(TGT_CHANGER_10));
+    }
+
+    @Test
     void robustness() {
-        Robustness.check("ModeParameters.parse6", ModeParameters::parse6, List.of(TGT_TAPE_6, TGT_TAPE_6_512), 6L);
-        Robustness.check("ModeParameters.parse10", ModeParameters::parse10, List.of(TGT_CHANGER_10, WP_WITH_SUBPAGE), 10L);
+        Robustness.check("ModeParameters.parse6", ModeParameters::parse6,
+                List.of(TGT_TAPE_6, TGT_TAPE_6_512, TgtCaptures.TAPE_MODE_SENSE_6_ALL, TgtCaptures.CHANGER_MODE_SENSE_6_ALL), 6L);
+        Robustness.check("ModeParameters.parse10", ModeParameters::parse10,
+                List.of(TGT_CHANGER_10, WP_WITH_SUBPAGE, TgtCaptures.TAPE_MODE_SENSE_10_ALL), 10L);
         Robustness.check("DataCompressionPage", DataCompressionPage::parse, List.of(hex(TGT_PAGE_0F)), 0x0FL);
         Robustness.check("DeviceConfigurationPage", DeviceConfigurationPage::parse, List.of(hex(TGT_PAGE_10)), 0x10L);
         Robustness.check("MediumConfigurationPage", MediumConfigurationPage::parse, List.of(hex(TGT_PAGE_1D_TAPE)), 0x1DL);

@@ -222,8 +222,25 @@ class SenseTest {
     }
 
     @Test
+    void tgtsCapturedSense() {
+        assertThat(Sense.parse(TgtCaptures.SENSE_NO_MEDIUM).category()).isEqualTo(SenseCategory.NOT_READY_NO_MEDIUM);
+        assertThat(Sense.parse(TgtCaptures.SENSE_ILI)).isEqualTo(Sense.parse(ILI));
+        Sense filemark = Sense.parse(TgtCaptures.SENSE_FILEMARK);
+        // tgt sets VALID and puts the whole requested length (8192, nothing transferred) in INFORMATION
+        assertThat(filemark.describe()).isEqualTo("NO SENSE (00/01: filemark detected) [FILEMARK, information 8192]");
+        assertThat(Sense.parse(TgtCaptures.SENSE_BLANK_CHECK)).isEqualTo(Sense.parse(BLANK_CHECK_EOM));
+        assertThat(Sense.parse(TgtCaptures.SENSE_INVALID_OPCODE).describe())
+                .isEqualTo("ILLEGAL REQUEST (20/00: invalid command operation code)");
+        Sense eod = Sense.parse(TgtCaptures.SENSE_SPACE_EOD);
+        assertThat(eod.describe()).isEqualTo("NO SENSE (00/05: end-of-data detected)");
+        assertThat(eod.category()).isEqualTo(SenseCategory.NO_SENSE);
+        assertThat(Sense.parse(TgtCaptures.REQUEST_SENSE).describe()).isEqualTo("NO SENSE (00/00: no additional sense information)");
+    }
+
+    @Test
     void robustness() {
-        List<byte[]> fixed = List.of(EOM, FILEMARK, ILI, BLANK_CHECK_EOM, NO_MEDIUM, INVALID_FIELD, SOURCE_EMPTY);
+        List<byte[]> fixed = List.of(EOM, FILEMARK, ILI, BLANK_CHECK_EOM, NO_MEDIUM, INVALID_FIELD, SOURCE_EMPTY,
+                TgtCaptures.SENSE_FILEMARK, TgtCaptures.SENSE_SPACE_EOD, TgtCaptures.SENSE_INVALID_OPCODE);
         List<byte[]> descriptor = List.of(DESC_BLANK_CHECK, DESC_INVALID_FIELD, DESC_FILEMARK, DESC_DEFERRED, DESC_BLOCK_ILI);
         // a prefix that still decodes must agree with the whole on what the sense data is about
         java.util.function.BiConsumer<Sense, Sense> sameCondition = (full, part) -> {
