@@ -9,6 +9,9 @@ import java.util.HexFormat;
  */
 public record Cdb(String name, byte[] bytes, Direction direction, int dataInLength) {
     public Cdb {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(bytes, "bytes");
+        java.util.Objects.requireNonNull(direction, "direction");
         if (bytes.length != 6 && bytes.length != 10 && bytes.length != 12 && bytes.length != 16) {
             throw new IllegalArgumentException(name + ": a CDB has 6, 10, 12 or 16 bytes, not " + bytes.length);
         }
@@ -21,6 +24,17 @@ public record Cdb(String name, byte[] bytes, Direction direction, int dataInLeng
     @Override
     public byte[] bytes() {
         return bytes.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cdb c && name.equals(c.name) && java.util.Arrays.equals(bytes, c.bytes)
+                && direction == c.direction && dataInLength == c.dataInLength;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, java.util.Arrays.hashCode(bytes), direction, dataInLength);
     }
 
     /** The operation code (byte 0). */

@@ -30,6 +30,17 @@ public record ScsiResponse(int status, byte[] dataIn, byte[] sense, int residual
         return sense.clone();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScsiResponse r && status == r.status && residual == r.residual
+                && java.util.Arrays.equals(dataIn, r.dataIn) && java.util.Arrays.equals(sense, r.sense);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(status, residual, java.util.Arrays.hashCode(dataIn), java.util.Arrays.hashCode(sense));
+    }
+
     public boolean good() {
         return status == GOOD;
     }
