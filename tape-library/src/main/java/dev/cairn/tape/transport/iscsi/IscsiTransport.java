@@ -33,6 +33,7 @@ public final class IscsiTransport implements ScsiTransport {
     private IscsiSession session;
     private long lastUse = System.nanoTime();
     private int logins;
+    private final java.util.concurrent.atomic.AtomicInteger keepalivePings = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     public IscsiTransport(IscsiUrl url, IscsiOptions options) {
@@ -68,6 +69,11 @@ public final class IscsiTransport implements ScsiTransport {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How many keepalive NOP-Out pings answered so far. */
+    public int keepalivePings() {
+        return keepalivePings.get();
     }
 
     /** The operational values the current session negotiated, or null when not connected. */
@@ -198,6 +204,7 @@ public final class IscsiTransport implements ScsiTransport {
                     x.ping();
                     return null;
                 });
+                keepalivePings.incrementAndGet();
             } catch (TransportException e) {
                 session = null; // the next command reconnects
                 s.close();

@@ -152,6 +152,21 @@ class IscsiTransportTest {
     }
 
     @Test
+    @Order(5)
+    void anIdleConnectionIsKeptAliveWithNopPings() throws InterruptedException {
+        IscsiOptions quick = IscsiOptions.defaults().withKeepalive(Duration.ofMillis(200));
+        try (IscsiTransport t = new IscsiTransport(IscsiUrl.parse(VTL.url()), quick)) {
+            assertThat(t.execute(0, INQUIRY, null, T).good()).isTrue();
+            for (int i = 0; i < 200 && t.keepalivePings() < 2; i++) {
+                Thread.sleep(100);
+            }
+            assertThat(t.keepalivePings()).isGreaterThanOrEqualTo(2);
+            assertThat(t.execute(0, INQUIRY, null, T).good()).isTrue();
+            assertThat(t.logins()).isEqualTo(1); // the same session all along
+        }
+    }
+
+    @Test
     @Order(6)
     void aTargetThatNeverAnswersTimesOutInsteadOfHanging() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
