@@ -268,7 +268,7 @@ class CliProcessTest {
         Path target = basedir.resolve("../cli/target").normalize();
         if (!Files.isRegularFile(target.resolve("cli.jar")) || !Files.isDirectory(target.resolve("lib"))) {
             fail(target + "/cli.jar or " + target + "/lib/ is missing: the cli module must be packaged before these "
-                    + "tests run. Run them through the reactor: ./mvnw -B verify -pl hsm-bridge,cli,tests");
+                    + "tests run. Run them through the reactor: ./mvnw -B verify -pl tests -am");
         }
         return target;
     }
