@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.tape.vtl.VirtualTapeLibrary;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line as the {@code ./cairn} launcher runs it: a separate JVM with
- * {@code cli/target/cli.jar:cli/target/lib/*} on the class path, its real exit code, the system SoftHSM2
- * library (a process of its own may load it directly), and a controlled environment. The cli module is
+ * {@code cli/target/cli.jar:cli/target/lib/*} on the class path and {@code -Dcairn.home} set to the
+ * repository, its real exit code, the system SoftHSM2 library (a process of its own may load it directly),
+ * tgtd for the emulated tape library, and a controlled environment. The cli module is
  * packaged before this module in the reactor, so the jar and its lib directory exist at {@code verify}.
  *
  * <p>One token for the class, made through the CLI itself in {@link #makeTokenWithTheCli()}. No output of
@@ -118,6 +125,61 @@ class CliProcessTest {
         assertThat(status.code()).as(status.toString()).isZero();
     }
 
+    // ------------------------------------------------------------------ tape
+
+    /**
+     * Acceptance line 2 of the tape issue, as an operator types it: {@code vtl start} with a fixed
+     * {@code --port} (the acceptance says 3270; the test picks a free port, so a busy 3270 cannot fail it)
+     * prints the URL, {@code inventory} on that URL from another process lists the cartridges of the standard
+     * layout, and {@code vtl stop} from a third process ends the daemon that the first one left running.
+     */
+    @Test
+    void tapeVtlStartInventoryAndStopEachInTheirOwnProcess() throws IOException {
+        Path dir = tmp.resolve("vtl");
+        int port = freeLoopbackPort();
+        String url = "iscsi://127.0.0.1:" + port + "/iqn.2026-11.dev.cairn:vtl-" + port;
+        try {
+            Result start = cairn(Map.of(), "tape", "vtl", "start", "--dir", dir.toString(), "--port", Integer.toString(port));
+
+            assertThat(start.code()).as(start.toString()).isZero();
+            assertThat(start.out().strip()).isEqualTo(url);
+            long pid = Long.parseLong(vtlProperties(dir).getProperty("pid"));
+            assertThat(start.err()).contains("tgtd pid " + pid).contains("cairn tape vtl stop --dir " + dir);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                    .as("tgtd (pid " + pid + ") outlives the JVM that started it").contains(true);
+
+            Result inventory = cairn(Map.of(), "tape", "inventory", "--library", start.out().strip(), "--json");
+
+            assertThat(inventory.code()).as(inventory.toString()).isZero();
+            JsonNode listed = JSON.readTree(inventory.out());
+            assertThat(listed.path("library").asText()).isEqualTo(url);
+            Map<Integer, String> barcodes = new TreeMap<>();
+            for (JsonNode e : listed.path("elements")) {
+                if (e.path("full").asBoolean()) {
+                    barcodes.put(e.path("address").asInt(), e.path("barcode").asText());
+                }
+            }
+            Map<Integer, String> expected = Map.of(1000, "CRN001L9", 1001, "CRN002L9", 1002, "CRN003L9", 1003, "CRN004L9",
+                    1004, "CRNW05L9", 1005, "CRNS06L9", 16, "CRN007L9");
+            assertThat(barcodes).as(inventory.out()).isEqualTo(expected);
+
+            Result stop = cairn(Map.of(), "tape", "vtl", "stop", "--dir", dir.toString());
+
+            assertThat(stop.code()).as(stop.toString()).isZero();
+            assertThat(stop.out().strip()).isEqualTo("stopped " + url);
+            assertThat(exited(pid)).as("tgtd (pid " + pid + ") is gone").isTrue();
+            assertThat(dir.resolve("tgtd.sock.0")).doesNotExist();
+        } finally {
+            // whatever failed above, the daemon must not outlive the test
+            if (Files.exists(dir.resolve("vtl.properties"))) {
+                VirtualTapeLibrary v = VirtualTapeLibrary.open(dir);
+                if (v.running()) {
+                    v.stop();
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     record Result(int code, String out, String err) {
@@ -167,19 +229,53 @@ class CliProcessTest {
         return b.toString();
     }
 
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Properties vtlProperties(Path dir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("vtl.properties"), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /**
+     * True once process {@code pid} has exited. The daemon's parent JVM has exited, so init reaps it; a
+     * zombie may linger for a moment: wait for it (at most 10 s) rather than report a live daemon.
+     */
+    private static boolean exited(long pid) {
+        for (int i = 0; i < 100; i++) {
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** {@code ../cli/target} seen from this module, with the packaged jar and its dependencies. */
     private static Path cliTarget() {
         Path basedir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
         Path target = basedir.resolve("../cli/target").normalize();
         if (!Files.isRegularFile(target.resolve("cli.jar")) || !Files.isDirectory(target.resolve("lib"))) {
             fail(target + "/cli.jar or " + target + "/lib/ is missing: the cli module must be packaged before these "
-                    + "tests run. Run them through the reactor: ./mvnw -B verify -pl hsm-bridge,cli,tests");
+                    + "tests run. Run them through the reactor: ./mvnw -B verify -pl tests -am");
         }
         return target;
     }
 
     /**
-     * Runs {@code java ... dev.cairn.cli.Main args} as the launcher does, with {@code env} added to an
+     * Runs {@code java ... dev.cairn.cli.Main args} as the launcher does (same JVM options, class path and
+     * {@code cairn.home}), with {@code env} added to an
      * environment cleared of every CAIRN_ variable; stops it after {@value #TIMEOUT_SECONDS} seconds.
      */
     private static Result cairn(Map<String, String> env, String... args) {
@@ -187,6 +283,7 @@ class CliProcessTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
+                "-Dcairn.home=" + target.getParent().getParent(),
                 "-cp", target.resolve("cli.jar") + ":" + target.resolve("lib") + "/*",
                 "dev.cairn.cli.Main"));
         command.addAll(List.of(args));
