@@ -97,6 +97,12 @@ final class TapeCommand {
              @Option(names = "--from", required = true, paramLabel = "ADDRESS") int from,
              @Option(names = "--to", required = true, paramLabel = "ADDRESS") int to) {
         try (TapeLibrary lib = open(url)) {
+            MediaChanger.Inventory inv = lib.changer().inventory();
+            for (int address : new int[] {from, to}) {
+                if (inv.at(address).isEmpty()) {
+                    throw new CliException("element " + address + " does not exist in this library; `cairn tape inventory` lists the addresses");
+                }
+            }
             lib.changer().move(from, to);
             report("moved", from, to);
             return 0;
@@ -110,7 +116,12 @@ final class TapeCommand {
         try (TapeLibrary lib = open(url)) {
             int element = lib.driveElement(drive);
             lib.changer().move(slot, element);
-            lib.drive(drive).load();
+            try {
+                lib.drive(drive).load();
+            } catch (RuntimeException e) {
+                throw new CliException(e.getMessage() + ". The cartridge is now in drive " + drive + " (element " + element
+                        + "); put it back with `cairn tape unload --library " + url + " --drive " + drive + "`.", e);
+            }
             report("loaded", slot, element);
             return 0;
         }
@@ -255,8 +266,10 @@ final class TapeCommand {
         @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops the emulated library in DIR.")
         int stop(@Option(names = "--dir", required = true, paramLabel = "DIR") Path dir) {
             VirtualTapeLibrary v = VirtualTapeLibrary.open(dir);
+            boolean wasRunning = v.running();
             v.stop();
-            spec.commandLine().getOut().println(parent.json ? Json.write(Json.object("stopped", v.url())) : "stopped " + v.url());
+            spec.commandLine().getOut().println(parent.json ? Json.write(Json.object("stopped", v.url(), "wasRunning", wasRunning))
+                    : (wasRunning ? "stopped " : "was not running: ") + v.url());
             return 0;
         }
     }

@@ -104,6 +104,13 @@ public final class VirtualTapeLibrary implements AutoCloseable {
         requireTool("tgtd");
         requireTool("tgtadm");
         requireTool("tgtimg");
+        if (Files.exists(dir.resolve("vtl.properties"))) {
+            VirtualTapeLibrary running = open(dir);
+            if (running.running()) {
+                throw new VtlException("an emulated library is already running in " + dir + " (" + running.url()
+                        + ", tgtd pid " + running.pid() + "); stop it first with `cairn tape vtl stop --dir " + dir + "`", null);
+            }
+        }
         try {
             Files.createDirectories(dir.resolve("media"));
             Path smc = dir.resolve("smc");
@@ -189,9 +196,14 @@ public final class VirtualTapeLibrary implements AutoCloseable {
         return pid;
     }
 
-    /** True while the daemon process runs. */
+    /** True while our daemon runs: the pid is alive and is a tgtd (a stale pid reused by another program is not). */
     public boolean running() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return daemonHandle().isPresent();
+    }
+
+    private java.util.Optional<ProcessHandle> daemonHandle() {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().map(c -> c.endsWith("/tgtd") || c.equals("tgtd")).orElse(false));
     }
 
     /** Simulates an operator inserting a cartridge into an import/export slot. */
@@ -208,7 +220,7 @@ public final class VirtualTapeLibrary implements AutoCloseable {
 
     /** Kills the daemon without any clean-up (kill -9), as a crash or power loss would. */
     public void kill() {
-        ProcessHandle.of(pid).ifPresent(h -> {
+        daemonHandle().ifPresent(h -> {
             h.destroyForcibly();
             try {
                 h.onExit().get(10, TimeUnit.SECONDS);
@@ -244,7 +256,7 @@ public final class VirtualTapeLibrary implements AutoCloseable {
                 tgtadmQuiet("--op", "delete", "--mode", "target", "--tid", "3", "--force");
                 tgtadm("--op", "delete", "--mode", "target", "--tid", "1", "--force");
                 tgtadm("--op", "delete", "--mode", "system");
-                ProcessHandle.of(pid).ifPresent(h -> {
+                daemonHandle().ifPresent(h -> {
                     try {
                         h.onExit().get(10, TimeUnit.SECONDS);
                     } catch (Exception e) {

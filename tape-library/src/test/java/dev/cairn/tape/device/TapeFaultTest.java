@@ -7,7 +7,6 @@ import dev.cairn.tape.testing.EmulatedLibraryExtension;
 import dev.cairn.tape.transport.TransportException;
 import dev.cairn.tape.transport.iscsi.IscsiTransport;
 import dev.cairn.tape.vtl.VirtualTapeLibrary;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +34,6 @@ class TapeFaultTest {
                 }
                 vtl.kill();
             });
-            long start = System.nanoTime();
             RuntimeException failure = null;
             for (int i = 0; i < 1_000_000 && failure == null; i++) {
                 try {
@@ -46,7 +44,6 @@ class TapeFaultTest {
             }
             assertThat(failure).isInstanceOf(TransportException.class);
             assertThat(failure.getMessage()).contains("WRITE(6)").contains("outcome on the device is unknown");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
             // the position is not guessed: it is unknown, and writes are refused until a rewind
             assertThat(drive.position().known()).isFalse();
             assertThatThrownBy(() -> drive.write(block)).isInstanceOf(TapeException.PositionUnknownException.class)

@@ -149,9 +149,11 @@ public final class IscsiTransport implements ScsiTransport {
                 try {
                     session = IscsiSession.login(url, options);
                     logins++;
-                } catch (IOException | IscsiProtocolException e) {
+                } catch (IOException e) {
                     throw new TransportException("cannot log in to " + url + " for " + what + ": " + e.getMessage()
                             + ". Check that the library is on and reachable.", e);
+                } catch (IscsiProtocolException e) {
+                    throw new TransportException("cannot log in for " + what + ": " + e.getMessage(), e);
                 }
             }
             IscsiSession s = session;
