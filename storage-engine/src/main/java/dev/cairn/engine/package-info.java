@@ -1,0 +1,4 @@
+/**
+ * The data plane: the encrypted, deduplicated, incremental-forever repository (docs/formats/repository.md).
+ */
+package dev.cairn.engine;
