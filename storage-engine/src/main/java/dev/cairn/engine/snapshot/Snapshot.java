@@ -18,7 +18,7 @@ public record Snapshot(String id, String tenant, Instant time, String hostname, 
                        Set<String> tags, String parent, byte[] tree, Summary summary) {
 
     /** What a backup did. */
-    public record Summary(long files, long dirs, long bytes, long newBlobs, long newBytes, long errors, double seconds) {
+    public record Summary(long files, long dirs, long bytes, long bytesRead, long newBlobs, long newBytes, long errors, double seconds) {
     }
 
     public Snapshot {

@@ -178,7 +178,8 @@ public final class SnapshotStore {
         o.put("tree", s.treeHex());
         Snapshot.Summary m = s.summary();
         ObjectNode sum = o.putObject("summary");
-        sum.put("files", m.files()).put("dirs", m.dirs()).put("bytes", m.bytes()).put("newBlobs", m.newBlobs())
+        sum.put("files", m.files()).put("dirs", m.dirs()).put("bytes", m.bytes()).put("bytesRead", m.bytesRead())
+                .put("newBlobs", m.newBlobs())
                 .put("newBytes", m.newBytes()).put("errors", m.errors()).put("seconds", m.seconds());
         try {
             return JSON.writeValueAsBytes(o);
@@ -201,7 +202,7 @@ public final class SnapshotStore {
             return new Snapshot(id, tenant, Instant.parse(o.path("time").asText()), o.path("hostname").asText(),
                     o.path("source").asText(), paths, tags, o.path("parent").isNull() ? null : o.path("parent").asText(),
                     HexFormat.of().parseHex(o.path("tree").asText()), new Snapshot.Summary(m.path("files").asLong(),
-                    m.path("dirs").asLong(), m.path("bytes").asLong(), m.path("newBlobs").asLong(), m.path("newBytes").asLong(),
+                    m.path("dirs").asLong(), m.path("bytes").asLong(), m.path("bytesRead").asLong(), m.path("newBlobs").asLong(), m.path("newBytes").asLong(),
                     m.path("errors").asLong(), m.path("seconds").asDouble()));
         } catch (IOException | RuntimeException e) {
             if (e instanceof PackFormatException p) {

@@ -1,0 +1,438 @@
+package dev.cairn.engine.backup;
+
+import dev.cairn.engine.chunk.Chunker;
+import dev.cairn.engine.chunk.ChunkerParams;
+import dev.cairn.engine.fs.Dir;
+import dev.cairn.engine.fs.Extent;
+import dev.cairn.engine.fs.FileStat;
+import dev.cairn.engine.fs.FileType;
+import dev.cairn.engine.fs.FsException;
+import dev.cairn.engine.fs.NativeName;
+import dev.cairn.engine.fs.OpenFile;
+import dev.cairn.engine.fs.XattrName;
+import dev.cairn.engine.pack.BlobType;
+import dev.cairn.engine.repo.RepoException;
+import dev.cairn.engine.repo.Repository;
+import dev.cairn.engine.snapshot.Snapshot;
+import dev.cairn.engine.tree.Node;
+import dev.cairn.engine.tree.Tree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backup of file trees into a tenant's part of the repository (issue 3, AUTO-2).
+ *
+ * <p>Pipeline: this thread walks the trees with the native file system layer and reads and chunks
+ * changed files (FastCDC, per the repository's chunking for the file's name); worker threads name,
+ * deduplicate and compress the chunks; one writer thread encrypts them into packs and indexes each
+ * sealed pack. A file whose size, mtime, ctime and inode equal its node in the parent snapshot is not
+ * read at all (the files cache of incremental-forever backups). Directories become TREE blobs as the walk
+ * leaves them. The snapshot file is written last, after every blob is durable and indexed, so a crash
+ * loses at most this snapshot.
+ *
+ * <p>Faults in the source are recorded, not fatal: an unreadable file or directory, a file that vanished
+ * or changed while being read, becomes a node marked incomplete with the reason, and the summary counts
+ * it. A missing top-level path or a repository failure (disk full, key plane down) fails the backup.
+ */
+public final class Backup {
+    /**
+     * @param hostname recorded in the snapshot
+     * @param parent   "auto" (the newest snapshot of the same tenant and paths), "none", or a snapshot id
+     */
+    public record Options(String tenant, List<Path> paths, Set<String> tags, String hostname, String parent,
+                          Progress progress) {
+        public Options {
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException("name at least one path to back up");
+            }
+            paths = paths.stream().map(p -> p.toAbsolutePath().normalize()).distinct().sorted().toList();
+            tags = Set.copyOf(tags);
+            progress = progress == null ? Progress.NONE : progress;
+        }
+
+        /** Identifies "the same backup" across days: tenant and paths. */
+        public String source() {
+            return tenant + ":" + String.join(",", paths.stream().map(Path::toString).toList());
+        }
+    }
+
+    /** Counters a caller can show while the backup runs. Called from the walking thread. */
+    public interface Progress {
+        Progress NONE = (files, bytes, skippedBytes) -> { };
+
+        void update(long files, long bytesRead, long bytesSkipped);
+    }
+
+    private final Repository repo;
+    private final Options options;
+    private final String tenant;
+    private final BlobWriter writer;
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong dirs = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final Map<Long, HardLink> hardlinks = new HashMap<>();
+    private int nextHardlinkGroup = 1;
+
+    private record HardLink(int group, CompletableFuture<Node> first) {
+    }
+
+    private Backup(Repository repo, Options options, BlobWriter writer) {
+        this.repo = repo;
+        this.options = options;
+        this.tenant = options.tenant();
+        this.writer = writer;
+    }
+
+    /** Runs the backup and returns the stored snapshot. */
+    public static Snapshot run(Repository repo, Options options) {
+        repo.tenantNo(options.tenant()); // fails clearly for an unknown tenant before anything is read
+        long start = System.nanoTime();
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                r -> Thread.ofPlatform().name("backup-worker").daemon().unstarted(r));
+        try (BlobWriter writer = new BlobWriter(repo, options.tenant(), workers)) {
+            Backup b = new Backup(repo, options, writer);
+            Snapshot parent = b.findParent();
+            Tree parentRoot = parent == null ? null : repo.readTree(options.tenant(), parent.tree());
+            byte[] root = b.backupRoots(parentRoot);
+            writer.flush(); // rule 2: every blob durable and indexed before the snapshot
+            Snapshot s = new Snapshot(null, options.tenant(), repo.clock().instant(), options.hostname(), options.source(),
+                    options.paths().stream().map(p -> p.toString().getBytes(StandardCharsets.UTF_8)).toList(),
+                    options.tags(), parent == null ? null : parent.id(), root,
+                    new Snapshot.Summary(b.files.get(), b.dirs.get(), b.bytes.get(), b.bytesRead.get(), writer.newBlobs(), writer.newBytes(),
+                            b.errors.get(), (System.nanoTime() - start) / 1e9));
+            return repo.snapshots().write(s, repo.keys(options.tenant()), repo.tmp());
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private Snapshot findParent() {
+        if ("none".equals(options.parent())) {
+            return null;
+        }
+        List<Snapshot> mine = new ArrayList<>();
+        for (String id : repo.snapshots().ids(tenant)) {
+            if (options.parent() != null && !"auto".equals(options.parent()) && !id.startsWith(options.parent())) {
+                continue;
+            }
+            Snapshot s = repo.snapshots().read(tenant, id, repo.keys(tenant));
+            if (s.source().equals(options.source()) || (options.parent() != null && !"auto".equals(options.parent()))) {
+                mine.add(s);
+            }
+        }
+        return mine.stream().max(Comparator.comparing(Snapshot::time)).orElse(null);
+    }
+
+    // ------------------------------------------------------------------ roots
+
+    /** A directory on the way from / to a backed-up path: its real metadata and the children kept. */
+    private static final class Virtual {
+        final Map<NativeName, Object> children = new TreeMap<>(); // NativeName -> Virtual or Node
+        FileStat stat;
+        Map<XattrName, byte[]> xattrs = Map.of();
+    }
+
+    private byte[] backupRoots(Tree parentRoot) {
+        Virtual root = new Virtual();
+        for (Path p : options.paths()) {
+            List<NativeName> parts = new ArrayList<>();
+            for (Path c : p) {
+                parts.add(NativeName.of(c.toString().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("backing up / itself is not supported; name the directories");
+            }
+            Virtual v = root;
+            Tree parentTree = parentRoot;
+            Path at = Path.of("/");
+            for (int i = 0; i < parts.size() - 1; i++) {
+                NativeName part = parts.get(i);
+                Virtual child = (Virtual) v.children.computeIfAbsent(part, k -> new Virtual());
+                if (child.stat == null) {
+                    try (Dir d = Dir.open(at)) {
+                        child.stat = d.stat(part);
+                        child.xattrs = d.xattrs(part);
+                    } catch (FsException e) {
+                        throw new RepoException("cannot back up " + p + ": " + at.resolve(part.display()) + " cannot be read ("
+                                + e.errnoName() + ")", e);
+                    }
+                }
+                parentTree = subtree(parentTree, part);
+                v = child;
+                at = at.resolve(part.display());
+            }
+            NativeName leaf = parts.getLast();
+            Node parentNode = parentTree == null ? null : parentTree.find(leaf.bytes());
+            try (Dir d = Dir.open(at)) {
+                FileStat st = d.stat(leaf);
+                v.children.put(leaf, entry(d, leaf, st, parentNode).join());
+            } catch (FsException e) {
+                throw new RepoException("cannot back up " + p + " (" + e.errnoName() + "): check that it exists and is readable", e);
+            }
+        }
+        return encode(root);
+    }
+
+    private byte[] encode(Virtual v) {
+        List<Node> nodes = new ArrayList<>();
+        for (Map.Entry<NativeName, Object> e : v.children.entrySet()) {
+            if (e.getValue() instanceof Node n) {
+                nodes.add(n);
+            } else {
+                Virtual child = (Virtual) e.getValue();
+                byte[] sub = encode(child);
+                nodes.add(dirNode(e.getKey(), child.stat, child.xattrs, sub, false, ""));
+            }
+        }
+        return writer.put(BlobType.TREE, new Tree(nodes).encode());
+    }
+
+    private Tree subtree(Tree parent, NativeName name) {
+        if (parent == null) {
+            return null;
+        }
+        Node n = parent.find(name.bytes());
+        if (n == null || n.type() != Node.Type.DIRECTORY || n.subtree() == null) {
+            return null;
+        }
+        try {
+            return repo.readTree(tenant, n.subtree());
+        } catch (RuntimeException e) {
+            return null; // an unreadable parent only costs re-reading files; verify reports the damage
+        }
+    }
+
+    // ------------------------------------------------------------------ walking
+
+    /** The node of one entry; files may finish later (their chunks are still being stored). */
+    private CompletableFuture<Node> entry(Dir dir, NativeName name, FileStat st, Node parentNode) {
+        Map<XattrName, byte[]> xattrs;
+        try {
+            xattrs = dir.xattrs(name);
+        } catch (FsException e) {
+            xattrs = Map.of();
+        }
+        switch (st.type()) {
+            case DIRECTORY -> {
+                dirs.incrementAndGet();
+                try (Dir sub = dir.openDir(name)) {
+                    Tree parentTree = parentNode != null && parentNode.type() == Node.Type.DIRECTORY && parentNode.subtree() != null
+                            ? safeTree(parentNode.subtree()) : null;
+                    byte[] id = walk(sub, parentTree);
+                    return CompletableFuture.completedFuture(dirNode(name, st, xattrs, id, false, ""));
+                } catch (FsException e) {
+                    errors.incrementAndGet();
+                    byte[] empty = writer.put(BlobType.TREE, new Tree(List.of()).encode());
+                    return CompletableFuture.completedFuture(dirNode(name, st, xattrs, empty, true, "cannot read directory: " + e.errnoName()));
+                }
+            }
+            case FILE -> {
+                files.incrementAndGet();
+                bytes.addAndGet(st.size());
+                return file(dir, name, st, xattrs, parentNode);
+            }
+            case SYMLINK -> {
+                byte[] target;
+                try {
+                    target = dir.readlink(name);
+                } catch (FsException e) {
+                    errors.incrementAndGet();
+                    return CompletableFuture.completedFuture(node(name, st, xattrs, null, List.of(), List.of(), null, 0, true,
+                            "cannot read link: " + e.errnoName()));
+                }
+                return CompletableFuture.completedFuture(node(name, st, xattrs, target, List.of(), List.of(), null, 0, false, ""));
+            }
+            default -> {
+                return CompletableFuture.completedFuture(node(name, st, xattrs, null, List.of(), List.of(), null, 0, false, ""));
+            }
+        }
+    }
+
+    private Tree safeTree(byte[] id) {
+        try {
+            return repo.readTree(tenant, id);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Walks one directory and stores its TREE blob; returns the blob id. */
+    private byte[] walk(Dir dir, Tree parentTree) {
+        List<NativeName> names = dir.list();
+        List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
+        for (NativeName name : names) {
+            FileStat st;
+            try {
+                st = dir.stat(name);
+            } catch (FsException e) {
+                errors.incrementAndGet(); // vanished between list and stat: nothing to record
+                continue;
+            }
+            Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
+            children.add(entry(dir, name, st, parentNode));
+        }
+        List<Node> nodes = new ArrayList<>(children.size());
+        for (CompletableFuture<Node> f : children) {
+            nodes.add(f.join());
+        }
+        return writer.put(BlobType.TREE, new Tree(nodes).encode());
+    }
+
+    private CompletableFuture<Node> file(Dir dir, NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, Node parentNode) {
+        int group = 0;
+        if (st.nlink() > 1) {
+            long key = st.dev() * 31 + st.inode();
+            HardLink h = hardlinks.get(key);
+            if (h != null) {
+                int g = h.group();
+                return h.first().thenApply(first -> node(name, st, xattrs, null, first.content(), first.extents(), null, g,
+                        first.incomplete(), first.error()));
+            }
+            group = nextHardlinkGroup++;
+        }
+        CompletableFuture<Node> result;
+        if (unchanged(st, parentNode)) {
+            result = CompletableFuture.completedFuture(node(name, st, xattrs, null, parentNode.content(), parentNode.extents(),
+                    null, group, false, ""));
+            options.progress().update(files.get(), bytesRead.get(), st.size());
+        } else {
+            result = read(dir, name, st, xattrs, group);
+        }
+        if (group != 0) {
+            hardlinks.put(st.dev() * 31 + st.inode(), new HardLink(group, result));
+        }
+        return result;
+    }
+
+    private static boolean unchanged(FileStat st, Node p) {
+        return p != null && p.type() == Node.Type.FILE && !p.incomplete() && p.size() == st.size()
+                && p.mtimeNs() == nanos(st.mtime()) && p.ctimeNs() == nanos(st.ctime()) && p.inode() == st.inode();
+    }
+
+    private CompletableFuture<Node> read(Dir dir, NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, int group) {
+        List<CompletableFuture<byte[]>> chunks = new ArrayList<>();
+        List<long[]> extents = List.of();
+        String problem = "";
+        try (OpenFile f = dir.openRead(name)) {
+            FileStat opened = f.stat();
+            if (opened.type() != FileType.FILE || opened.inode() != st.inode()) {
+                errors.incrementAndGet();
+                return CompletableFuture.completedFuture(node(name, st, xattrs, null, List.of(), List.of(), null, group, true,
+                        "replaced while being backed up"));
+            }
+            List<Extent> data = f.dataExtents();
+            long dataBytes = data.stream().mapToLong(Extent::length).sum();
+            boolean sparse = dataBytes < opened.size();
+            if (sparse) {
+                extents = data.stream().map(e -> new long[] {e.offset(), e.length()}).toList();
+            }
+            ChunkerParams params = repo.config().chunkingFor(name.bytes());
+            List<Extent> toRead = sparse ? data : opened.size() == 0 ? List.of() : List.of(new Extent(0, opened.size()));
+            chunkInto(f, toRead, params, chunks);
+            FileStat after = f.stat();
+            if (after.size() != opened.size() || !after.mtime().equals(opened.mtime())) {
+                problem = "changed while being backed up";
+            }
+        } catch (FsException e) {
+            errors.incrementAndGet();
+            List<long[]> ex = extents;
+            return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(v -> node(name, st, xattrs, null,
+                    chunks.stream().map(CompletableFuture::join).toList(), ex, null, 0, true, "cannot read: " + e.errnoName()));
+        }
+        if (!problem.isEmpty()) {
+            errors.incrementAndGet();
+        }
+        List<long[]> ex = extents;
+        String why = problem;
+        int g = group;
+        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(v -> node(name, st, xattrs, null,
+                chunks.stream().map(CompletableFuture::join).toList(), ex, null, g, !why.isEmpty(), why));
+    }
+
+    /** Reads the extents as one stream, cuts it with FastCDC and submits every chunk. */
+    private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, List<CompletableFuture<byte[]>> out) {
+        int window = Math.max(params.max() * 2, 4 << 20);
+        byte[] buf = new byte[window];
+        int start = 0;
+        int filled = 0;
+        for (Extent e : extents) {
+            long pos = e.offset();
+            long end = e.offset() + e.length();
+            while (pos < end) {
+                if (filled == buf.length) {
+                    System.arraycopy(buf, start, buf, 0, filled - start);
+                    filled -= start;
+                    start = 0;
+                }
+                int n = f.read(pos, buf, filled, (int) Math.min(buf.length - filled, end - pos));
+                if (n <= 0) {
+                    break; // the file got shorter: recorded by the caller's second stat
+                }
+                pos += n;
+                filled += n;
+                bytesRead.addAndGet(n);
+                while (filled - start >= params.max()) {
+                    int cut = Chunker.cut(buf, start, filled - start, params);
+                    out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
+                    start += cut;
+                }
+                options.progress().update(files.get(), bytesRead.get(), 0);
+            }
+        }
+        while (filled > start) {
+            int cut = Chunker.cut(buf, start, filled - start, params);
+            out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
+            start += cut;
+        }
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static Map<String, byte[]> xattrMap(Map<XattrName, byte[]> x) {
+        Map<String, byte[]> m = new TreeMap<>();
+        x.forEach((k, v) -> m.put(new String(k.bytes(), StandardCharsets.ISO_8859_1), v));
+        return m;
+    }
+
+    private static Node.Type type(FileType t) {
+        return switch (t) {
+            case FILE -> Node.Type.FILE;
+            case DIRECTORY -> Node.Type.DIRECTORY;
+            case SYMLINK -> Node.Type.SYMLINK;
+            case FIFO -> Node.Type.FIFO;
+            case SOCKET -> Node.Type.SOCKET;
+            case CHAR_DEVICE -> Node.Type.CHAR_DEVICE;
+            case BLOCK_DEVICE -> Node.Type.BLOCK_DEVICE;
+        };
+    }
+
+    private static Node dirNode(NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, byte[] subtree, boolean incomplete,
+                                String error) {
+        return node(name, st, xattrs, null, List.of(), List.of(), subtree, 0, incomplete, error);
+    }
+
+    private static Node node(NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, byte[] target, List<byte[]> content,
+                             List<long[]> extents, byte[] subtree, int group, boolean incomplete, String error) {
+        return new Node(name.bytes(), type(st.type()), st.mode() & 07777, (int) st.uid(), (int) st.gid(), "", "",
+                nanos(st.mtime()), nanos(st.ctime()), st.type() == FileType.SYMLINK ? 0 : nanos(st.atime()), st.size(), st.inode(), st.dev(), (int) st.nlink(),
+                st.rdev(), group, target, xattrMap(xattrs), content, extents, subtree, incomplete, error);
+    }
+}
