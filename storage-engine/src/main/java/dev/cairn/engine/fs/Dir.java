@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (and {@code O_NOATIME} where permitted), and every operation on a name in it through the {@code *at}
  * system calls relative to that descriptor. Nothing here ever follows a symbolic link: the backup walks
  * down with {@link #openDir(NativeName)}, so a symlink swapped in for a directory during the walk fails
- * with {@code ELOOP} instead of leading outside the tree, and paths longer than {@code PATH_MAX} are no
- * obstacle (no full path is ever built).
+ * (with {@code ENOTDIR}: the kernel checks {@code O_DIRECTORY} before {@code O_NOFOLLOW}) instead of
+ * leading outside the tree, and paths longer than {@code PATH_MAX} are no obstacle (no full path is ever
+ * built).
  *
  * <p>Ownership: the caller closes every {@code Dir} and {@link OpenFile} it gets. A {@code Dir} does
  * not keep its children open.
@@ -67,7 +68,7 @@ public final class Dir implements AutoCloseable {
 
     /**
      * Opens a directory by path. Symbolic links in the leading components are followed as usual; the
-     * last component is not ({@code ELOOP} if it is a symlink: pass {@link Path#toRealPath} when the
+     * last component is not ({@code ENOTDIR} if it is a symlink: pass {@link Path#toRealPath} when the
      * configured root may be one). The path is encoded the way the JDK encodes it for its own system
      * calls ({@code sun.jnu.encoding}); for a path that is not text use {@link #open(byte[])}, and for
      * anything below a root, {@link #openDir(NativeName)}.
@@ -110,7 +111,10 @@ public final class Dir implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading side
 
-    /** Opens the subdirectory {@code name}, never following a symlink ({@code ELOOP} if it is one). */
+    /**
+     * Opens the subdirectory {@code name}, never following a symlink: a symlink (even to a directory)
+     * and anything else that is not a directory give {@code ENOTDIR}.
+     */
     public Dir openDir(NativeName name) {
         try (Arena a = Arena.ofConfined()) {
             return new Dir(openat(a, fd(), Libc.cString(a, name.raw()), DIR_FLAGS, 0, true, "Dir.openDir", name));

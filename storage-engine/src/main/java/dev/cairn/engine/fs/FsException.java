@@ -27,16 +27,22 @@ public final class FsException extends RuntimeException {
      */
     public FsException(String operation, String call, int errno, NativeName path) {
         super(operation + ": " + call + " failed: " + Errno.name(errno) + " (" + Errno.description(errno) + ")"
-                + hint(call, errno));
+                + hint(operation, call, errno));
         this.operation = operation;
         this.call = call;
         this.errno = errno;
         this.path = path;
     }
 
-    private static String hint(String call, int errno) {
-        if (errno == Errno.ELOOP && call.startsWith("openat")) {
+    private static String hint(String operation, String call, int errno) {
+        if (!call.equals("openat")) {
+            return "";
+        }
+        if (errno == Errno.ELOOP) {
             return "; the name is a symbolic link, which this layer never follows";
+        }
+        if (errno == Errno.ENOTDIR && (operation.equals("Dir.openDir") || operation.equals("Dir.open"))) {
+            return "; the name is not a directory, or is a symbolic link (never followed)";
         }
         return "";
     }

@@ -122,6 +122,8 @@ final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
 
+    // Restricted (native access): deliberate here, and allowed at run time by --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
                 "glibc has no " + name + " (the filesystem layer needs glibc 2.30 or newer)"));
@@ -219,6 +221,12 @@ final class Libc {
         MemorySegment s = arena.allocate(bytes.length + 1L);
         MemorySegment.copy(bytes, 0, s, JAVA_BYTE, 0, bytes.length);
         return s; // allocate() zeroes, so the last byte is NUL
+    }
+
+    /** The NUL-terminated string at {@code pointer} (from a struct glibc filled), decoded as UTF-8. */
+    @SuppressWarnings("restricted")
+    static String stringAt(MemorySegment pointer) {
+        return pointer.reinterpret(Long.MAX_VALUE).getString(0);
     }
 
     /** The empty string, for the AT_EMPTY_PATH calls on a descriptor itself. */

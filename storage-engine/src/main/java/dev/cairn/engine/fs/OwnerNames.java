@@ -51,7 +51,7 @@ public final class OwnerNames {
                 boolean found = !result.get(ADDRESS, 0).equals(MemorySegment.NULL);
                 if (found) {
                     MemorySegment name = entry.get(ADDRESS, user ? Libc.PW_NAME : Libc.GR_NAME);
-                    return Optional.of(name.reinterpret(Long.MAX_VALUE).getString(0));
+                    return Optional.of(Libc.stringAt(name));
                 }
                 // getpwuid_r(3): "0 or ENOENT or ESRCH or EBADF or EPERM or ..." mean "not found"
                 if (rc == 0 || rc == Errno.ENOENT || rc == 3 /* ESRCH */ || rc == Errno.EBADF || rc == Errno.EPERM) {
