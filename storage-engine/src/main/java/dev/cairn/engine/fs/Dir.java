@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An open directory: a descriptor opened with {@code O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC}
@@ -56,13 +55,12 @@ public final class Dir implements AutoCloseable {
     private static final int LIST_BUFFER = 64 * 1024;
     private static final int MAX_LINK = 1 << 20;
 
-    private final int fd;
+    private final Fd fd;
     /** "/proc/self/fd/N/": the xattr calls on a name without following it (docs/engine-fs.md, section xattrs). */
     private final byte[] procPrefix;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Dir(int fd) {
-        this.fd = fd;
+        this.fd = new Fd(this, fd);
         this.procPrefix = ("/proc/self/fd/" + fd + "/").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -535,22 +533,23 @@ public final class Dir implements AutoCloseable {
     /** Closes the descriptor; later calls do nothing. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            int r = Libc.close(fd);
-            // Linux frees the descriptor even when close reports EINTR; retrying could close another file.
-            if (r < 0 && r != -Errno.EINTR) {
-                throw new FsException("Dir.close", "close", -r, null);
-            }
-        }
+        fd.close("Dir.close");
+    }
+
+    /**
+     * How many {@code Dir} and {@link OpenFile} objects the garbage collector found unreachable but
+     * never closed, since the JVM started. Their descriptors stay open (closing them from the GC could
+     * close a number a running call still uses). Anything above zero is a bug in the caller; tests
+     * assert this does not grow.
+     */
+    public static long leakedDescriptors() {
+        return Fd.leaked();
     }
 
     // ------------------------------------------------------------------ plumbing
 
     int fd() {
-        if (closed.get()) {
-            throw new IllegalStateException("the Dir is closed");
-        }
-        return fd;
+        return fd.get("Dir");
     }
 
     private MemorySegment procPath(Arena a, NativeName name) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An open file from {@link Dir#openRead} (read only) or {@link Dir#create} (write only). All I/O is
@@ -21,11 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OpenFile implements AutoCloseable {
     static final int CHUNK = 1 << 20;
 
-    private final int fd;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Fd fd;
 
     OpenFile(int fd) {
-        this.fd = fd;
+        this.fd = new Fd(this, fd);
     }
 
     /** {@code statx(2)} of the open file ({@code AT_EMPTY_PATH}). */
@@ -219,19 +217,11 @@ public final class OpenFile implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            int r = Libc.close(fd);
-            if (r < 0 && r != -Errno.EINTR) {
-                throw new FsException("OpenFile.close", "close", -r, null);
-            }
-        }
+        fd.close("OpenFile.close");
     }
 
     private int fd() {
-        if (closed.get()) {
-            throw new IllegalStateException("the OpenFile is closed");
-        }
-        return fd;
+        return fd.get("OpenFile");
     }
 
     private static void checkPosition(long p) {

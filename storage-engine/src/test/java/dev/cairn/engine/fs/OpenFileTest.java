@@ -140,6 +140,24 @@ class OpenFileTest {
         }
     }
 
+    /** The intentionally leaked descriptor stays open until the test JVM exits (see Fd). */
+    @Test
+    void aDirNeverClosedIsCountedAsALeak() throws Exception {
+        long before = Dir.leakedDescriptors();
+        leakOne();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Dir.leakedDescriptors() == before && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(Dir.leakedDescriptors()).isGreaterThan(before);
+    }
+
+    @SuppressWarnings("resource") // the point of the test
+    private void leakOne() {
+        Dir.open(tmp).stat();
+    }
+
     private void cycle(Dir root, int i) {
         try (Dir again = Dir.open(tmp); Dir sub = again.openDir(name("sub"))) {
             sub.list();
