@@ -260,13 +260,13 @@ public final class Dir implements AutoCloseable {
         }
     }
 
-    interface XattrSource {
+    private interface XattrSource {
         long list(MemorySegment buf);
 
         long get(MemorySegment name, MemorySegment buf);
     }
 
-    static SortedMap<XattrName, byte[]> readXattrs(Arena a, XattrSource src, String op, String listCall,
+    private static SortedMap<XattrName, byte[]> readXattrs(Arena a, XattrSource src, String op, String listCall,
             String getCall, NativeName forError) {
         byte[] list;
         while (true) {
