@@ -82,9 +82,9 @@ public final class Verify {
     }
 
     /**
-     * Progress: packs done, and with read-data the bytes read of the total to read (a structure check
-     * reports packs whose footers were read, with 0 bytes of 0). May be called from worker threads, one call
-     * at a time per thread.
+     * Progress: packs done, and with read-data the bytes read of the total to read. The structure check
+     * first reports the indexed packs whose footers it read, with 0 bytes and a total of -1 (unknown). May be
+     * called from the read-data worker threads, concurrently.
      */
     public interface Progress {
         Progress NONE = (packs, bytes, total) -> { };
@@ -165,7 +165,7 @@ public final class Verify {
         for (RepoIndex.Pack p : listed) {
             if (tenantWanted(tenantNames.get(p.tenantNo()))) {
                 packState(p.id(), p);
-                options.progress().update(++done, 0, 0);
+                options.progress().update(++done, 0, -1);
             }
         }
     }
