@@ -47,8 +47,9 @@ final class RebuildIndexCommand implements Callable<Integer> {
                 out.println("not indexed: pack " + s.pack() + ": " + s.reason());
             }
             if (!r.complete()) {
-                out.println(r.skipped().size() + " pack" + (r.skipped().size() == 1 ? "" : "s")
-                        + " could not be read and were left in place; `cairn verify --read-data` names the files they hold");
+                boolean one = r.skipped().size() == 1;
+                out.println(r.skipped().size() + (one ? " pack could not be read and was" : " packs could not be read and were")
+                        + " left in place; `cairn verify --read-data` names the files " + (one ? "it holds" : "they hold"));
             }
         }
         return r.complete() ? 0 : 1;
