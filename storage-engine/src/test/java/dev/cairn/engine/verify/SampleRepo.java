@@ -42,6 +42,7 @@ import java.util.Set;
  * src/b.bin          the first MiB of a.bin, then 0.5 MiB of its own   (shares chunks with a.bin)
  * src/dir/c.bin      1 MiB random
  * src/dir/e.bin      a copy of c.bin                                     (shares every chunk)
+ * src/dir/hard.bin   a hard link to c.bin
  * src/dir/sub/d.txt  text
  * src/notes.txt      text, changed for the second snapshot
  * src/new.bin        1 MiB random, only in the second snapshot
@@ -73,6 +74,7 @@ public final class SampleRepo implements AutoCloseable {
         byte[] c1 = random(1 << 20, 3);
         write("dir/c.bin", c1);
         write("dir/e.bin", c1);
+        Files.createLink(src.resolve("dir/hard.bin"), src.resolve("dir/c.bin"));
         write("dir/sub/d.txt", "a line of clinic text\n".repeat(5000).getBytes(StandardCharsets.US_ASCII));
         write("notes.txt", "day one\n".getBytes(StandardCharsets.US_ASCII));
         s1 = backup();

@@ -115,7 +115,7 @@ class VerifyTest {
 
     @Test
     void aFlippedBitInOneBlobIsNamedWithItsPackSnapshotsAndFilesAndOnlyTheHitFilesAreLost() throws IOException {
-        byte[] blob = sample.content(sample.s2, "dir/c.bin").get(3); // in c.bin and its copy e.bin, in both snapshots
+        byte[] blob = sample.content(sample.s2, "dir/c.bin").get(3); // in c.bin, its copy e.bin and its hard link, in both snapshots
         RepoIndex.Location where = sample.locate(BlobType.DATA, blob);
         sample.flipBitIn(where);
         sample.reopen();
@@ -126,7 +126,7 @@ class VerifyTest {
         assertThat(s.counts().packsRead()).isZero();
 
         VerifyReport d = readData();
-        List<String> hit = List.of(sample.shown("dir/c.bin"), sample.shown("dir/e.bin"));
+        List<String> hit = List.of(sample.shown("dir/c.bin"), sample.shown("dir/e.bin"), sample.shown("dir/hard.bin"));
         assertThat(d.findings()).containsExactly(new Finding(Kind.BLOB_CORRUPT, SampleRepo.TENANT, hex(where.packId()), hex(blob), "DATA",
                 "blob " + where.index() + " does not authenticate (GCM tag)",
                 List.of(new Hit(sample.s1.id(), hit, 0), new Hit(sample.s2.id(), hit, 0))));
@@ -137,8 +137,10 @@ class VerifyTest {
         assertThat(r.damaged()).isTrue();
         assertThat(r.skipped()).containsExactlyInAnyOrder(
                 sample.shown("dir/c.bin") + " (damaged: blob " + hex(blob) + ")",
-                sample.shown("dir/e.bin") + " (damaged: blob " + hex(blob) + ")");
-        assertThat(sample.restoredListing(target)).containsExactlyElementsOf(sample.sourceListingWithout("dir/c.bin", "dir/e.bin"));
+                sample.shown("dir/e.bin") + " (damaged: blob " + hex(blob) + ")",
+                sample.shown("dir/hard.bin") + " (damaged: blob " + hex(blob) + ")");
+        assertThat(sample.restoredListing(target)).containsExactlyElementsOf(
+                sample.sourceListingWithout("dir/c.bin", "dir/e.bin", "dir/hard.bin"));
     }
 
     @Test
