@@ -40,7 +40,8 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * An open repository (docs/formats/repository.md): its configuration, index, snapshot store, the keys of
- * its tenants, and blob reads. Opening empties {@code tmp/} and indexes packs a crash left unindexed.
+ * its tenants, and blob reads. Opening empties {@code tmp/} and indexes packs a crash left unindexed
+ * (not while {@link #INDEX_INCOMPLETE} exists: a deleted index opens empty until rebuild-index).
  *
  * <h2>Locking table</h2>
  * One {@code Repository} per process (RocksDB allows one writer per directory; other processes wait);
@@ -59,6 +60,14 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 public final class Repository implements AutoCloseable {
     public enum LockMode { SHARED, EXCLUSIVE }
+
+    /**
+     * A file in the repository directory that says the index is known to be incomplete: its directory was
+     * missing at open while packs existed, or a rebuild-index did not finish. While it exists, opening does
+     * not index packs (format rule 3) so that verify reports the gap instead of it being silently filled;
+     * {@code cairn repo rebuild-index} removes it (docs/formats/repository.md, "Verification and rebuild").
+     */
+    public static final String INDEX_INCOMPLETE = "index.incomplete";
 
     private final Path dir;
     private final KeyVault vault;
@@ -152,10 +161,18 @@ public final class Repository implements AutoCloseable {
             if (lock == null) {
                 lock = waitForLock(ch, mode);
             }
+            Path marker = dir.resolve(INDEX_INCOMPLETE);
+            if (!Files.isDirectory(dir.resolve("index")) && !Files.exists(marker) && hasPacks(dir)) {
+                Files.createDirectories(dir.resolve("tmp"));
+                AtomicFiles.write(dir.resolve("tmp"), marker, "the index directory was missing; run `cairn repo rebuild-index`\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
             index = RepoIndex.open(dir.resolve("index"));
             Repository r = new Repository(dir, config, vault, random, clock, ch, lock, index);
             r.cleanTmp(mode == LockMode.EXCLUSIVE);
-            r.indexUnindexedPacks();
+            if (!Files.exists(marker)) {
+                r.indexUnindexedPacks();
+            }
             return r;
         } catch (IOException e) {
             closeQuietly(lock, ch, index);
@@ -163,6 +180,16 @@ public final class Repository implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(lock, ch, index);
             throw e;
+        }
+    }
+
+    private static boolean hasPacks(Path dir) throws IOException {
+        Path packs = dir.resolve("packs");
+        if (!Files.isDirectory(packs)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(packs, 2)) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".pack"));
         }
     }
 
@@ -198,6 +225,11 @@ public final class Repository implements AutoCloseable {
 
     public RepoIndex index() {
         return index;
+    }
+
+    /** True while {@link #INDEX_INCOMPLETE} exists: the index lacks packs and only rebuild-index completes it. */
+    public boolean indexIncomplete() {
+        return Files.exists(dir.resolve(INDEX_INCOMPLETE));
     }
 
     public SnapshotStore snapshots() {

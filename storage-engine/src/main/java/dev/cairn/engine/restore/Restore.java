@@ -7,11 +7,13 @@ import dev.cairn.engine.fs.NativeName;
 import dev.cairn.engine.fs.OpenFile;
 import dev.cairn.engine.fs.XattrName;
 import dev.cairn.engine.pack.BlobType;
+import dev.cairn.engine.pack.PackFormatException;
 import dev.cairn.engine.repo.RepoException;
 import dev.cairn.engine.repo.Repository;
 import dev.cairn.engine.snapshot.Snapshot;
 import dev.cairn.engine.tree.Node;
 import dev.cairn.engine.tree.Tree;
+import dev.cairn.engine.tree.TreeFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +42,12 @@ import java.util.stream.Stream;
  * directory metadata is applied last, deepest first, so creating children does not disturb it.
  * An existing, non-empty target is refused unless {@code overwrite}, and then existing entries are
  * replaced, never merged into.
+ *
+ * <p>Damage does not stop a restore: a file whose content cannot be read (a blob missing, not indexed or
+ * failing its checks) is removed from the target, never left partly written, and listed in
+ * {@link Result#skipped()} as damaged with the blob's id; a directory whose tree cannot be read is not
+ * created and is listed the same way with the tree's id. Everything else is restored. Only an unreadable
+ * root tree fails the whole restore.
  */
 public final class Restore {
     /**
@@ -59,7 +68,17 @@ public final class Restore {
 
     /** What was restored; {@code skipped} lists what could not be (as escaped display names: shown to the operator only). */
     public record Result(Snapshot snapshot, long files, long dirs, long bytes, List<String> skipped) {
+        /** True when some entry was skipped because its content or tree is damaged (the command then fails). */
+        public boolean damaged() {
+            return skipped.stream().anyMatch(e -> e.contains(DAMAGED));
+        }
     }
+
+    /**
+     * Marks a {@link Result#skipped()} entry lost to damage: {@code "<path> (damaged: blob <64 hex>)"} or
+     * {@code "<path> (damaged: tree <64 hex>)"}.
+     */
+    public static final String DAMAGED = " (damaged: ";
 
     private final Repository repo;
     private final Options options;
@@ -70,10 +89,12 @@ public final class Restore {
     private final AtomicLong bytes = new AtomicLong();
     private final List<String> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, CompletableFuture<Link>> hardlinks = new HashMap<>();
-    private final List<CompletableFuture<Void>> tasks = new ArrayList<>();
+    private final List<CompletableFuture<?>> tasks = new ArrayList<>();
+    private final java.util.Set<String> damagedTrees = new java.util.HashSet<>();
     private final Semaphore inFlight = new Semaphore(64);
 
-    private record Link(Dir dir, NativeName name) {
+    /** The first file of a hardlink group; {@code damaged} is the blob that kept it from being written, or null. */
+    private record Link(Dir dir, NativeName name, String damaged) {
     }
 
     /** A directory handle shared by the file tasks in it; closed when the last one is done. */
@@ -213,10 +234,18 @@ public final class Restore {
             try {
                 switch (n.type()) {
                     case DIRECTORY -> {
+                        Tree sub;
+                        try {
+                            sub = repo.readTree(options.tenant(), n.subtree());
+                        } catch (PackFormatException | TreeFormatException | RepoException | UncheckedIOException e) {
+                            String treeHex = HexFormat.of().formatHex(n.subtree());
+                            damagedTrees.add(treeHex);
+                            skipped.add(display(n) + DAMAGED + "tree " + treeHex + ")");
+                            continue;
+                        }
                         dirs.incrementAndGet();
                         replaceIfExists(dir.dir, name, true);
                         dir.dir.mkdir(name, 0700);
-                        Tree sub = repo.readTree(options.tenant(), n.subtree());
                         SharedDir child = new SharedDir(dir.dir.openDir(name));
                         prefix.add(n.name());
                         try {
@@ -267,13 +296,19 @@ public final class Restore {
     private void restoreFile(SharedDir dir, NativeName name, Node n) {
         files.incrementAndGet();
         replaceIfExists(dir.dir, name, false);
+        String shown = display(n); // here: prefix changes as the walk goes on
         if (n.hardlinkGroup() != 0) {
             CompletableFuture<Link> first = hardlinks.get(n.hardlinkGroup());
             if (first != null) {
                 dir.retain();
                 tasks.add(first.thenAcceptAsync(l -> {
                     try {
-                        dir.dir.link(l.dir(), l.name(), name);
+                        if (l.damaged() != null) {
+                            files.decrementAndGet();
+                            skipped.add(shown + DAMAGED + "blob " + l.damaged() + ")");
+                        } else {
+                            dir.dir.link(l.dir(), l.name(), name);
+                        }
                     } finally {
                         dir.release();
                     }
@@ -288,10 +323,16 @@ public final class Restore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        CompletableFuture<Void> t = CompletableFuture.runAsync(() -> {
+        CompletableFuture<String> t = CompletableFuture.supplyAsync(() -> {
             try {
-                writeContent(dir.dir, name, n);
-                metadata(dir.dir, name, n, true);
+                String damaged = writeContent(dir.dir, name, n);
+                if (damaged == null) {
+                    metadata(dir.dir, name, n, true);
+                } else {
+                    files.decrementAndGet();
+                    skipped.add(shown + DAMAGED + "blob " + damaged + ")");
+                }
+                return damaged;
             } finally {
                 inFlight.release();
             }
@@ -299,14 +340,20 @@ public final class Restore {
         if (n.hardlinkGroup() != 0) {
             // later members of the group link to this file: keep its directory open until they did
             dir.retain();
-            CompletableFuture<Link> link = t.thenApply(v -> new Link(dir.dir, name));
+            CompletableFuture<Link> link = t.thenApply(damaged -> new Link(dir.dir, name, damaged));
             hardlinks.put(n.hardlinkGroup(), link);
             tasks.add(link.thenRun(() -> { }));
         }
         tasks.add(t.whenComplete((v, e) -> dir.release()));
     }
 
-    private void writeContent(Dir dir, NativeName name, Node n) {
+    /**
+     * Writes the file's content. Returns null, or the id (hex) of the first blob that cannot be read: the
+     * file is then removed, so no partial or wrong file is left behind.
+     */
+    private String writeContent(Dir dir, NativeName name, Node n) {
+        byte[] damaged = null;
+        long written = 0;
         try (OpenFile f = dir.create(name, 0600)) {
             long pos = 0;
             int extent = 0;
@@ -315,7 +362,13 @@ public final class Restore {
                 pos = n.extents().getFirst()[0];
             }
             for (byte[] id : n.content()) {
-                byte[] data = repo.readBlob(options.tenant(), BlobType.DATA, id);
+                byte[] data;
+                try {
+                    data = repo.readBlob(options.tenant(), BlobType.DATA, id);
+                } catch (PackFormatException | RepoException | UncheckedIOException e) {
+                    damaged = id; // missing, unindexed or failing its checks: verify names the cause
+                    break;
+                }
                 int off = 0;
                 while (off < data.length) {
                     if (extentLeft == 0) {
@@ -333,10 +386,19 @@ public final class Restore {
                     extentLeft -= len;
                 }
                 bytes.addAndGet(data.length);
+                written += data.length;
             }
-            f.setLength(n.size());
-            options.progress().update(files.get(), bytes.get());
+            if (damaged == null) {
+                f.setLength(n.size());
+                options.progress().update(files.get(), bytes.get());
+            }
         }
+        if (damaged == null) {
+            return null;
+        }
+        bytes.addAndGet(-written);
+        dir.unlink(name);
+        return HexFormat.of().formatHex(damaged);
     }
 
     private void metadata(Dir dir, NativeName name, Node n, boolean modeToo) {
@@ -386,7 +448,8 @@ public final class Restore {
     /** Post-order: a directory's mode, owner, xattrs and times after everything in it exists. */
     private void applyDirMetadata(Dir dir, Tree tree, List<List<byte[]>> selected, int depth) {
         for (Node n : tree.nodes()) {
-            if (n.type() != Node.Type.DIRECTORY || !wanted(selected, prefix, n.name())) {
+            if (n.type() != Node.Type.DIRECTORY || !wanted(selected, prefix, n.name())
+                    || damagedTrees.contains(HexFormat.of().formatHex(n.subtree()))) {
                 continue;
             }
             NativeName name = NativeName.of(n.name());
