@@ -1,6 +1,7 @@
 package dev.cairn.engine.fs;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -52,6 +53,9 @@ public final class Dir implements AutoCloseable {
     private static final int CREATE_FLAGS = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW
             | Libc.O_NOCTTY | Libc.O_CLOEXEC;
     private static final int STAT_FLAGS = Libc.AT_SYMLINK_NOFOLLOW | Libc.AT_NO_AUTOMOUNT;
+    /** For the inode-flag ioctls: read-only, as chattr opens, never following a symlink nor blocking. */
+    private static final int INODE_FLAGS_OPEN = Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY
+            | Libc.O_CLOEXEC;
     private static final int LIST_BUFFER = 64 * 1024;
     private static final int MAX_LINK = 1 << 20;
 
@@ -520,6 +524,91 @@ public final class Dir implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             check(Libc.unlinkat(a, fd(), Libc.cString(a, name.raw()), Libc.AT_REMOVEDIR), "Dir.rmdir", "unlinkat",
                     name);
+        }
+    }
+
+    /**
+     * The immutable attribute of {@code name} ({@code FS_IOC_GETFLAGS}, like {@code lsattr}), not
+     * following a symlink. See {@link #setImmutable} for how the file is opened.
+     *
+     * @return {@link ImmutableState#SET} or {@link ImmutableState#CLEAR}; {@link ImmutableState#UNSUPPORTED}
+     *         when the file system has no inode flags or {@code name} is not a regular file or directory
+     * @throws FsException when the name cannot be opened or the ioctl fails otherwise
+     */
+    public ImmutableState immutable(NativeName name) {
+        return flags(name, null);
+    }
+
+    /**
+     * Sets or lifts the immutable attribute of {@code name} (like {@code chattr +i} / {@code chattr -i}),
+     * keeping every other inode flag: {@code FS_IOC_GETFLAGS}, then {@code FS_IOC_SETFLAGS} with only
+     * {@code FS_IMMUTABLE_FL} changed (nothing is written when it already has the wanted value), then
+     * {@code FS_IOC_GETFLAGS} again to check that the file system kept it.
+     *
+     * <p>Only regular files and directories are touched: {@code name} is checked with {@code statx}
+     * first, and anything else (a symlink, a FIFO, a device, whose ioctls would reach a driver) is
+     * {@link ImmutableState#UNSUPPORTED} without being opened. The file is opened with
+     * {@code O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC}, as {@code chattr} does, and the
+     * opened descriptor's type is checked again.
+     *
+     * <p>Changing the attribute needs {@code CAP_LINUX_IMMUTABLE} (root has it); without it the kernel
+     * answers {@code EPERM}, which is thrown. A file system without inode flags ({@code ENOTTY},
+     * {@code EOPNOTSUPP}) or one that silently drops the flag gives {@link ImmutableState#UNSUPPORTED}.
+     *
+     * @param on true to set the attribute, false to lift it
+     * @return the state afterwards: {@link ImmutableState#SET} or {@link ImmutableState#CLEAR} as asked,
+     *         or {@link ImmutableState#UNSUPPORTED}
+     * @throws FsException when the name cannot be opened, or an ioctl fails other than with ENOTTY or EOPNOTSUPP
+     */
+    public ImmutableState setImmutable(NativeName name, boolean on) {
+        return flags(name, on);
+    }
+
+    /** Reads (want == null) or sets the immutable flag; the two public methods above. */
+    private ImmutableState flags(NativeName name, Boolean want) {
+        String op = want == null ? "Dir.immutable" : "Dir.setImmutable";
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment path = Libc.cString(a, name.raw());
+            FileType type = statx(a, fd(), path, STAT_FLAGS, op, name).type();
+            if (type != FileType.FILE && type != FileType.DIRECTORY) {
+                return ImmutableState.UNSUPPORTED;
+            }
+            int file = openat(a, fd(), path, INODE_FLAGS_OPEN, 0, false, op, name);
+            try {
+                FileType opened = statx(a, file, Libc.emptyString(a), STAT_FLAGS | Libc.AT_EMPTY_PATH, op, name).type();
+                if (opened != FileType.FILE && opened != FileType.DIRECTORY) {
+                    return ImmutableState.UNSUPPORTED; // swapped since the first statx
+                }
+                MemorySegment flags = a.allocate(8, 8); // the kernel uses an int; 8 bytes as the macro's "long" says
+                int r = Libc.ioctl(a, file, Libc.FS_IOC_GETFLAGS, flags);
+                if (r == -Errno.ENOTTY || r == -Errno.EOPNOTSUPP) {
+                    return ImmutableState.UNSUPPORTED;
+                }
+                check(r, op, "ioctl(FS_IOC_GETFLAGS)", name);
+                int current = flags.get(JAVA_INT, 0);
+                boolean set = (current & Libc.FS_IMMUTABLE_FL) != 0;
+                if (want == null || want == set) {
+                    return set ? ImmutableState.SET : ImmutableState.CLEAR;
+                }
+                flags.set(JAVA_INT, 0, want ? current | Libc.FS_IMMUTABLE_FL : current & ~Libc.FS_IMMUTABLE_FL);
+                r = Libc.ioctl(a, file, Libc.FS_IOC_SETFLAGS, flags);
+                if (r == -Errno.ENOTTY || r == -Errno.EOPNOTSUPP) {
+                    return ImmutableState.UNSUPPORTED;
+                }
+                check(r, op, "ioctl(FS_IOC_SETFLAGS)", name);
+                flags.set(JAVA_INT, 0, 0);
+                check(Libc.ioctl(a, file, Libc.FS_IOC_GETFLAGS, flags), op, "ioctl(FS_IOC_GETFLAGS)", name);
+                boolean now = (flags.get(JAVA_INT, 0) & Libc.FS_IMMUTABLE_FL) != 0;
+                if (now != want) {
+                    return ImmutableState.UNSUPPORTED; // accepted but not kept
+                }
+                return now ? ImmutableState.SET : ImmutableState.CLEAR;
+            } finally {
+                int c = Libc.close(file);
+                if (c < 0 && c != -Errno.EINTR) {
+                    throw new FsException(op, "close", -c, name);
+                }
+            }
         }
     }
 

@@ -32,6 +32,8 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    /** "Inappropriate ioctl for device": also what a file system without an ioctl answers. */
+    public static final int ENOTTY = 25;
     public static final int ETXTBSY = 26;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
@@ -79,6 +81,7 @@ public final class Errno {
             Map.entry(EINVAL, new Entry("EINVAL", "Invalid argument")),
             Map.entry(ENFILE, new Entry("ENFILE", "Too many open files in system")),
             Map.entry(EMFILE, new Entry("EMFILE", "Too many open files")),
+            Map.entry(ENOTTY, new Entry("ENOTTY", "Inappropriate ioctl for device")),
             Map.entry(ETXTBSY, new Entry("ETXTBSY", "Text file busy")),
             Map.entry(EFBIG, new Entry("EFBIG", "File too large")),
             Map.entry(ENOSPC, new Entry("ENOSPC", "No space left on device")),

@@ -81,6 +81,14 @@ final class Libc {
     static final int S_IFIFO = 0010000;
     static final int MODE_BITS = 07777;
 
+    // ---- <linux/fs.h>: inode flags, the ones chattr(1) shows. The ioctl numbers are
+    // _IOR('f', 1, long) and _IOW('f', 2, long) with the generic _IOC encoding that x86_64 and aarch64
+    // share (dir << 30 | size 8 << 16 | 'f' << 8 | nr). Despite the "long" in the macros the kernel
+    // reads and writes an int (fs/ioctl.c, fileattr: put_user/get_user on an int __user *).
+    static final long FS_IOC_GETFLAGS = 0x8008_6601L;
+    static final long FS_IOC_SETFLAGS = 0x4008_6602L;
+    static final int FS_IMMUTABLE_FL = 0x0000_0010;
+
     /** utimensat: leave this timestamp as it is. */
     static final long UTIME_OMIT = (1L << 30) - 2L;
 
@@ -208,6 +216,10 @@ final class Libc {
     // int unlinkat(int dirfd, const char *path, int flags)
     private static final MethodHandle UNLINKAT = bindErrno("unlinkat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    // int ioctl(int fd, unsigned long request, ...): variadic from the 3rd; here always a pointer
+    private static final MethodHandle IOCTL = bind("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            ERRNO_OPT, Linker.Option.firstVariadicArg(2));
     // int getpwuid_r(uid_t, struct passwd *, char *buf, size_t, struct passwd **result): returns the error
     private static final MethodHandle GETPWUID_R = bind("getpwuid_r",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
@@ -501,6 +513,15 @@ final class Libc {
             return result((int) UNLINKAT.invokeExact(st, dirfd, path, flags), st);
         } catch (Throwable t) {
             throw linkFailure("unlinkat", t);
+        }
+    }
+
+    static int ioctl(Arena a, int fd, long request, MemorySegment arg) {
+        MemorySegment st = state(a);
+        try {
+            return result((int) IOCTL.invokeExact(st, fd, request, arg), st);
+        } catch (Throwable t) {
+            throw linkFailure("ioctl", t);
         }
     }
 
