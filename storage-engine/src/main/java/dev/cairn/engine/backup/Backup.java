@@ -101,13 +101,18 @@ public final class Backup {
     /** Runs the backup and returns the stored snapshot. */
     public static Snapshot run(Repository repo, Options options) {
         repo.tenantNo(options.tenant()); // fails clearly for an unknown tenant before anything is read
+        if (repo.indexIncomplete()) {
+            // dedupe would find nothing and store everything again; verify and restore would be misled too
+            throw new RepoException("the repository's index is incomplete (" + Repository.INDEX_INCOMPLETE
+                    + " exists): run `cairn repo rebuild-index` before the next backup");
+        }
         long start = System.nanoTime();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 r -> Thread.ofPlatform().name("backup-worker").daemon().unstarted(r));
         try (BlobWriter writer = new BlobWriter(repo, options.tenant(), workers)) {
             Backup b = new Backup(repo, options, writer);
             Snapshot parent = b.findParent();
-            Tree parentRoot = parent == null ? null : repo.readTree(options.tenant(), parent.tree());
+            Tree parentRoot = parent == null ? null : b.safeTree(parent.tree()); // damaged: read everything again
             byte[] root = b.backupRoots(parentRoot);
             writer.flush(); // rule 2: every blob durable and indexed before the snapshot
             Snapshot s = new Snapshot(null, options.tenant(), repo.clock().instant(), options.hostname(), options.source(),
@@ -130,7 +135,15 @@ public final class Backup {
             if (options.parent() != null && !"auto".equals(options.parent()) && !id.startsWith(options.parent())) {
                 continue;
             }
-            Snapshot s = repo.snapshots().read(tenant, id, repo.keys(tenant));
+            Snapshot s;
+            try {
+                s = repo.snapshots().read(tenant, id, repo.keys(tenant));
+            } catch (RuntimeException e) {
+                if (!java.nio.file.Files.exists(repo.snapshots().file(tenant, id))) {
+                    continue; // forgotten while we looked
+                }
+                throw e;
+            }
             if (s.source().equals(options.source()) || (options.parent() != null && !"auto".equals(options.parent()))) {
                 mine.add(s);
             }

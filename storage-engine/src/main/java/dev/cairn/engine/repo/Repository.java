@@ -406,18 +406,20 @@ public final class Repository implements AutoCloseable {
             if (index.pack(id) != null) {
                 continue;
             }
-            PackFormat.Header h = PackReader.readHeader(packPath(id));
-            Integer tenantNo = config.tenants().get(h.tenant());
-            if (tenantNo == null) {
-                continue; // a pack of a tenant this repository does not know: verify reports it
-            }
-            try (PackReader r = openPack(id)) {
-                long size = Files.size(packPath(id));
-                index.addPack(tenantNo, new PackInfo(id, size, r.header(), r.entries()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (PackFormatException e) {
-                // a damaged pack is left out of the index; verify names it
+            // one damaged or unreadable pack must not stop the repository from opening: it stays out of
+            // the index and verify names it (PACK_NOT_INDEXED) with the snapshots it hits
+            try {
+                PackFormat.Header h = PackReader.readHeader(packPath(id));
+                Integer tenantNo = config.tenants().get(h.tenant());
+                if (tenantNo == null) {
+                    continue; // a pack of a tenant this repository does not know: verify reports it
+                }
+                try (PackReader r = openPack(id)) {
+                    long size = Files.size(packPath(id));
+                    index.addPack(tenantNo, new PackInfo(id, size, r.header(), r.entries()));
+                }
+            } catch (IOException | UncheckedIOException | PackFormatException e) {
+                // left out; see above
             }
         }
     }
