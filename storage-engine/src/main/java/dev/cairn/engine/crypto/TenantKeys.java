@@ -67,13 +67,19 @@ public final class TenantKeys implements AutoCloseable {
         DataKey k = dataVersions.computeIfAbsent(version, v -> vault.dataKey(tenant, KeyPurpose.DATA, v));
         byte[] ikm = k.bytes();
         try {
-            KDF hkdf = KDF.getInstance("HKDF-SHA256");
-            return hkdf.deriveKey("AES", HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(salt)
-                    .thenExpand(info.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 32));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HKDF-SHA256 unavailable", e);
+            return hkdf(ikm, salt, info.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } finally {
             Arrays.fill(ikm, (byte) 0);
+        }
+    }
+
+    /** HKDF-SHA-256 (RFC 5869), extract then expand to 32 bytes, as an AES key. */
+    public static SecretKey hkdf(byte[] ikm, byte[] salt, byte[] info) {
+        try {
+            KDF hkdf = KDF.getInstance("HKDF-SHA256");
+            return hkdf.deriveKey("AES", HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(salt).thenExpand(info, 32));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 unavailable", e);
         }
     }
 
