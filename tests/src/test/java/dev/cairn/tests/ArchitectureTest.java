@@ -4,6 +4,7 @@ import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.targetOwner;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,10 +27,10 @@ import com.tngtech.archunit.lang.ArchRule;
  * cli composes them all; nothing depends on cli or on mgmt-api.
  * </pre>
  *
- * <p>Rules about modules that do not exist yet ({@code engine}, {@code mgmt}, {@code os}) allow an empty
- * subject, so they hold from the first class of that module on; the {@code tape} rule still allows one from
- * before tape-library existed. {@link #theImportSeesTheModules} guards against the other way a rule passes
- * vacuously: an import that found no classes (it requires hsm-bridge's, tape-library's and cli's).
+ * <p>Rules about modules that do not exist yet ({@code mgmt}, {@code os}) allow an empty subject, so they
+ * hold from the first class of that module on. {@link #theImportSeesTheModules} guards against the other
+ * way a rule passes vacuously: an import that found no classes (it requires hsm-bridge's, storage-engine's,
+ * tape-library's and cli's).
  *
  * <p>When a module joins the build, add it as a test dependency of this module, or its classes are not
  * imported and its rules check nothing.
@@ -46,11 +47,12 @@ class ArchitectureTest {
     @ArchTest
     static void theImportSeesTheModules(JavaClasses classes) {
         assertThat(classes.stream().map(JavaClass::getName))
-                .as("main classes of hsm-bridge, tape-library and cli are imported")
-                .contains("dev.cairn.hsm.KeyVault", "dev.cairn.tape.device.TapeLibrary", "dev.cairn.cli.Main")
+                .as("main classes of hsm-bridge, storage-engine, tape-library and cli are imported")
+                .contains("dev.cairn.hsm.KeyVault", "dev.cairn.engine.repo.Repository", "dev.cairn.tape.device.TapeLibrary",
+                        "dev.cairn.cli.Main")
                 .as("no test classes are imported")
                 .noneMatch(n -> n.startsWith("dev.cairn.tests.") || n.startsWith("dev.cairn.hsm.testing.")
-                        || n.startsWith("dev.cairn.tape.testing."));
+                        || n.startsWith("dev.cairn.tape.testing.") || n.startsWith("dev.cairn.engine.testing."));
     }
 
     // ------------------------------------------------------------------ dependency direction
@@ -63,14 +65,20 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule engineDependsOnNeitherTapeNorMgmtNorOsNorCli = noClasses().that().resideInAPackage(ENGINE)
             .should().dependOnClassesThat().resideInAnyPackage(TAPE, MGMT, OS, CLI)
-            .because("storage-engine depends only on hsm-bridge; the control plane composes engine and tape")
-            .allowEmptyShould(true);
+            .because("storage-engine depends only on hsm-bridge; the control plane composes engine and tape");
+
+    @ArchTest
+    static final ArchRule engineLeavesStandAlone = noClasses()
+            .that().resideInAnyPackage("dev.cairn.engine.fs..", "dev.cairn.engine.chunk..", "dev.cairn.engine.retention..")
+            .should().dependOnClassesThat(resideInAPackage("dev.cairn..")
+                    .and(resideInAnyPackage("dev.cairn.engine.fs..", "dev.cairn.engine.chunk..", "dev.cairn.engine.retention..").negate()))
+            .because("the native file layer, the chunker and the retention planner are leaves: pure, testable alone, "
+                    + "and free of repository, key or HSM types");
 
     @ArchTest
     static final ArchRule tapeKnowsNothingOfTheEngineOrRocksDb = noClasses().that().resideInAPackage(TAPE)
             .should().dependOnClassesThat().resideInAnyPackage(ENGINE, MGMT, OS, CLI, "org.rocksdb..")
-            .because("tape moves named byte streams: no engine types and no RocksDB")
-            .allowEmptyShould(true);
+            .because("tape moves named byte streams: no engine types and no RocksDB");
 
     @ArchTest
     static final ArchRule osDependsOnNeitherEngineNorTapeNorMgmtNorCli = noClasses().that().resideInAPackage(OS)
@@ -91,8 +99,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule engineHasNoHttp = noClasses().that().resideInAPackage(ENGINE)
             .should().dependOnClassesThat().resideInAPackage("io.helidon..")
-            .because("storage-engine has no HTTP and no Helidon")
-            .allowEmptyShould(true);
+            .because("storage-engine has no HTTP and no Helidon");
 
     @ArchTest
     static final ArchRule hsmHasNoHttp = noClasses().that().resideInAPackage(HSM)
