@@ -30,13 +30,12 @@ import java.util.stream.Stream;
  *
  * <p>Fail closed: a snapshot that cannot be read, a tree that is missing or damaged, a locked snapshot
  * whose snapshot file is gone, becomes a {@link SnapshotProblem} and the planner then deletes nothing.
- * Every snapshot that reaches a damaged tree is named; damage below a directory that an earlier snapshot
- * shares may be named for that earlier snapshot only ({@code cairn verify} names them all). Failures of the
- * index or of the key plane are not problems of a snapshot: they abort the scan.
+ * Every snapshot that reaches a damaged tree is named (with the first damage found below it). Failures of
+ * the index or of the key plane are not problems of a snapshot: they abort the scan.
  *
- * <p>Locked snapshots are walked first, so the trees they reach are recorded in both sets; a later walk of
- * an unlocked snapshot skips every tree already in the used set. Trees are tracked exactly (not in a
- * {@link BlobIdSet}): skipping a tree by a key collision would lose the blobs under it.
+ * <p>Each tree is read once per tenant. Locked snapshots are walked first, so the blobs below every tree
+ * they reach are in both sets before an unlocked snapshot skips that tree. Trees are tracked exactly (not
+ * in a {@link BlobIdSet}): skipping a tree on a key collision would lose the blobs under it.
  */
 public final class ReachabilityScan {
     /** Counters for a progress line: snapshots walked and tree blobs read so far. */
@@ -49,7 +48,6 @@ public final class ReachabilityScan {
     private final Repository repo;
     private final Progress progress;
     private final List<SnapshotProblem> problems = new ArrayList<>();
-    private final Map<String, String> failedTrees = new HashMap<>();
     private long snapshotsDone;
     private long treesRead;
 
@@ -85,73 +83,132 @@ public final class ReachabilityScan {
     private Reachability.TenantUse tenant(String tenant) {
         List<String> live = repo.snapshots().ids(tenant).stream().sorted().toList();
         List<String> locked = lockedIds(repo, tenant);
-        BlobIdSet used = new BlobIdSet();
-        BlobIdSet lockedBlobs = new BlobIdSet();
-        Set<String> walkedLocked = new HashSet<>();
-        Set<String> walkedUsed = new HashSet<>();
+        Walk w = new Walk(tenant, new BlobIdSet(), new BlobIdSet(), new HashMap<>());
         Set<String> liveSet = new HashSet<>(live);
         for (String id : locked) {
             if (!liveSet.contains(id)) {
                 problems.add(new SnapshotProblem(tenant, id, true, "its lock file exists but its snapshot file is missing"));
                 continue;
             }
-            walk(tenant, id, true, used, lockedBlobs, walkedLocked, walkedUsed);
+            walk(id, true, w);
         }
         Set<String> lockedSet = new HashSet<>(locked);
         for (String id : live) {
             if (!lockedSet.contains(id)) {
-                walk(tenant, id, false, used, lockedBlobs, walkedLocked, walkedUsed);
+                walk(id, false, w);
             }
         }
-        return new Reachability.TenantUse(live.size(), locked.size(), used, lockedBlobs);
+        return new Reachability.TenantUse(live.size(), locked.size(), w.used, w.locked);
     }
 
-    private void walk(String tenant, String snapshotId, boolean locked, BlobIdSet used, BlobIdSet lockedBlobs,
-                      Set<String> walkedLocked, Set<String> walkedUsed) {
+    /**
+     * One tenant's walk. {@code trees} holds every tree read so far, by hex id: {@link #CLEAN} when it and
+     * everything below it could be read, {@link #IN_PROGRESS} while its subtrees are being walked, else why
+     * it or a tree below it could not be read.
+     */
+    private record Walk(String tenant, BlobIdSet used, BlobIdSet locked, Map<String, String> trees) {
+    }
+
+    private static final String CLEAN = "";
+    private static final String IN_PROGRESS = "\0";
+
+    /** A tree whose subtrees are being walked (the walk is iterative: directory depth is not bounded). */
+    private static final class Frame {
+        final String hex;
+        final List<byte[]> children;
+        int next;
+        String reason;
+
+        Frame(String hex, List<byte[]> children) {
+            this.hex = hex;
+            this.children = children;
+        }
+    }
+
+    private void walk(String snapshotId, boolean locked, Walk w) {
         Snapshot s;
         try {
-            s = repo.snapshots().read(tenant, snapshotId, repo.keys(tenant));
+            s = repo.snapshots().read(w.tenant, snapshotId, repo.keys(w.tenant));
         } catch (RuntimeException e) {
-            problems.add(new SnapshotProblem(tenant, snapshotId, locked, "cannot read the snapshot file: " + reason(e)));
+            problems.add(new SnapshotProblem(w.tenant, snapshotId, locked, "cannot read the snapshot file: " + reason(e)));
             return;
         }
-        Set<String> walked = locked ? walkedLocked : walkedUsed;
-        Deque<byte[]> todo = new ArrayDeque<>();
-        todo.push(s.tree());
-        while (!todo.isEmpty()) {
-            byte[] treeId = todo.pop();
-            String hex = HexFormat.of().formatHex(treeId);
-            String failed = failedTrees.get(tenant + "/" + hex);
-            if (failed != null) {
-                problems.add(new SnapshotProblem(tenant, snapshotId, locked, failed));
-                continue;
-            }
-            if (!walked.add(hex)) {
-                continue;
-            }
-            Tree tree;
-            try {
-                tree = repo.readTree(tenant, treeId);
-            } catch (RuntimeException e) {
-                String why = "tree " + hex.substring(0, 16) + " cannot be read: " + reason(e);
-                failedTrees.put(tenant + "/" + hex, why);
-                problems.add(new SnapshotProblem(tenant, snapshotId, locked, why));
-                continue;
-            }
-            treesRead++;
-            mark(BlobType.TREE, treeId, locked, used, lockedBlobs);
-            walkedUsed.add(hex);
-            for (Node n : tree.nodes()) {
-                for (byte[] chunk : n.content()) {
-                    mark(BlobType.DATA, chunk, locked, used, lockedBlobs);
-                }
-                if (n.subtree() != null) {
-                    todo.push(n.subtree());
-                }
-            }
+        String why = walkTree(s.tree(), locked, w);
+        if (why != null) {
+            problems.add(new SnapshotProblem(w.tenant, snapshotId, locked, why));
         }
         snapshotsDone++;
         progress.update(snapshotsDone, treesRead);
+    }
+
+    /**
+     * Marks every blob below {@code root} (post order, each tree read once per tenant); returns null when all
+     * of it could be read, else the first reason why not. A tree walked for an earlier snapshot is not read
+     * again, but its result is, so every snapshot that reaches damage is named.
+     */
+    private String walkTree(byte[] root, boolean locked, Walk w) {
+        Deque<Frame> stack = new ArrayDeque<>();
+        String known = enter(root, locked, w, stack);
+        if (known != null) {
+            return known.isEmpty() ? null : known;
+        }
+        String result = null;
+        while (!stack.isEmpty()) {
+            Frame top = stack.peek();
+            if (top.next < top.children.size()) {
+                String r = enter(top.children.get(top.next++), locked, w, stack);
+                if (r != null && !r.isEmpty() && top.reason == null) {
+                    top.reason = r;
+                }
+                continue;
+            }
+            stack.pop();
+            w.trees.put(top.hex, top.reason == null ? CLEAN : top.reason);
+            Frame parent = stack.peek();
+            if (parent == null) {
+                result = top.reason;
+            } else if (top.reason != null && parent.reason == null) {
+                parent.reason = top.reason;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Reads a tree not seen yet, marks its blobs and pushes it (returns null); for a tree seen before, or one
+     * that cannot be read, returns {@link #CLEAN} or the reason.
+     */
+    private String enter(byte[] id, boolean locked, Walk w, Deque<Frame> stack) {
+        String hex = HexFormat.of().formatHex(id);
+        String known = w.trees.get(hex);
+        if (IN_PROGRESS.equals(known)) {
+            return "tree " + hex.substring(0, 16) + " contains itself"; // impossible for content-addressed trees: damage
+        }
+        if (known != null) {
+            return known;
+        }
+        Tree tree;
+        try {
+            tree = repo.readTree(w.tenant, id);
+        } catch (RuntimeException e) {
+            String why = "tree " + hex.substring(0, 16) + " cannot be read: " + reason(e);
+            w.trees.put(hex, why);
+            return why;
+        }
+        treesRead++;
+        mark(BlobType.TREE, id, locked, w.used, w.locked);
+        List<byte[]> children = new ArrayList<>();
+        for (Node n : tree.nodes()) {
+            for (byte[] chunk : n.content()) {
+                mark(BlobType.DATA, chunk, locked, w.used, w.locked);
+            }
+            if (n.subtree() != null) {
+                children.add(n.subtree());
+            }
+        }
+        w.trees.put(hex, IN_PROGRESS);
+        stack.push(new Frame(hex, children));
+        return null;
     }
 
     private static void mark(BlobType type, byte[] id, boolean locked, BlobIdSet used, BlobIdSet lockedBlobs) {

@@ -379,7 +379,12 @@ public final class Repository implements AutoCloseable {
             if (index.pack(id) != null) {
                 continue;
             }
-            PackFormat.Header h = PackReader.readHeader(packPath(id));
+            PackFormat.Header h;
+            try {
+                h = PackReader.readHeader(packPath(id));
+            } catch (PackFormatException e) {
+                continue; // a damaged header: left out of the index like any damaged pack; verify names it, prune reports it
+            }
             Integer tenantNo = config.tenants().get(h.tenant());
             if (tenantNo == null) {
                 continue; // a pack of a tenant this repository does not know: verify reports it
