@@ -74,7 +74,7 @@ public final class PruneExecutor {
     /**
      * What was done.
      *
-     * @param bytesWritten stored bytes written into new packs
+     * @param bytesWritten blob bytes written into new packs (compressed and encrypted, before the 16-byte GCM tags)
      * @param notDeleted   packs out of the index whose files could not be deleted, with why (the next prune
      *                     tries again); empty when everything went
      */
