@@ -9,6 +9,7 @@ import dev.cairn.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (maxUnused < 0 || maxUnused > 100) {
-            throw new CliException("--max-unused is a percentage, 0 to 100 (100 repacks nothing)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-unused is a percentage, 0 to 100 (100 repacks nothing)");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
