@@ -195,7 +195,9 @@ public final class ReachabilityScan {
             w.trees.put(hex, why);
             return why;
         }
-        treesRead++;
+        if (++treesRead % 256 == 0) {
+            progress.update(snapshotsDone, treesRead);
+        }
         mark(BlobType.TREE, id, locked, w.used, w.locked);
         List<byte[]> children = new ArrayList<>();
         for (Node n : tree.nodes()) {
