@@ -64,6 +64,8 @@ public final class PruneExecutor {
         Progress NONE = (step, done, total, bytes) -> { };
 
         /**
+         * Called at every step boundary.
+         *
          * @param done  packs done in the current step (repacked, or deleted)
          * @param total packs in the current step
          * @param bytes bytes copied (during the repack) or freed (during deletion) so far
@@ -119,6 +121,7 @@ public final class PruneExecutor {
             throw new RepoException("the repository changed since the prune plan was made (a backup, forget, lock or prune ran); "
                     + "nothing was changed: plan again");
         }
+        p.update(Step.VALIDATED, 0, 0, 0);
         hook.at(Step.VALIDATED);
 
         Set<String> doomed = new LinkedHashSet<>();
@@ -126,12 +129,14 @@ public final class PruneExecutor {
         plan.repack().forEach(r -> doomed.add(r.pack().pack()));
 
         long[] copied = repack(repo, plan, doomed, p, hook);
+        p.update(Step.REPACKED, plan.repack().size(), plan.repack().size(), copied[1]);
         hook.at(Step.REPACKED);
 
         List<byte[]> ids = doomed.stream().map(h -> HexFormat.of().parseHex(h)).toList();
         if (!ids.isEmpty()) {
             repo.index().removePacks(ids);
         }
+        p.update(Step.INDEX_UPDATED, ids.size(), ids.size(), 0);
         hook.at(Step.INDEX_UPDATED);
 
         repo.dropOpenPacks();

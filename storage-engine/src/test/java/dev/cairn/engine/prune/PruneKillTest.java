@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot restores byte-identical; at the end one prune finishes the job and leaves no unused pack.
  *
  * <p>The reading and planning phase only reads, so the kills aim at the execution: once the child says it
- * has planned, the moment is uniform over the time executing the plan took in a child (measured first, on
- * a copy), drawn from a seed printed in the test output (system property
+ * has planned, the moment is uniform over the time executing the same plan took in a child (measured
+ * just before, on a copy of the repository), drawn from a seed printed in the test output (system property
  * {@code cairn.test.seed} replays it). Where each kill lands depends on the machine, so the test prints
  * it (the child reports every step on stderr) but does not assert it.
  */
@@ -58,7 +58,6 @@ class PruneKillTest {
             Path hsmConf = HSM.token().hsmConfForNewProcess();
 
             int landed = 0;
-            long span = 0;
             for (int round = 0; round < 5; round++) {
                 try (Repository repo = PruneFixture.openExclusive(f.fx)) {
                     f.fx.repo = repo;
@@ -66,27 +65,29 @@ class PruneKillTest {
                 } finally {
                     f.fx.repo = null;
                 }
-                if (round == 0) {
-                    span = timeOneCompletePrune(hsmConf, f.fx.repoDir);
-                    System.out.println("PruneKillTest: executing the plan takes " + span + " ms in a child");
-                }
+                long span = timeOneCompletePrune(hsmConf, f.fx.repoDir);
                 Process child = start(hsmConf, f.fx.repoDir, tmp.resolve("child-" + round + ".err"));
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readLine(out));
-                String first = ready.get(120, TimeUnit.SECONDS);
-                assertThat(first).as("child output; stderr in %s", tmp.resolve("child-" + round + ".err")).isEqualTo("ready");
-                assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(300, TimeUnit.SECONDS)).isEqualTo("planned");
-                CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> readLine(out));
-                Thread.sleep(random.nextLong(span + 1));
-                child.destroyForcibly(); // SIGKILL on Linux
-                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                String last = rest.get(60, TimeUnit.SECONDS);
-                List<String> steps = Files.readAllLines(tmp.resolve("child-" + round + ".err"));
-                System.out.println("PruneKillTest round " + round + ": killed after " + (steps.isEmpty() ? "(nothing)" : steps.getLast()));
-                if (last == null) {
-                    landed++;
-                } else {
-                    assertThat(last).as("stderr: %s", Files.readString(tmp.resolve("child-" + round + ".err"))).startsWith("done");
+                try {
+                    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                    CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readLine(out));
+                    String first = ready.get(120, TimeUnit.SECONDS);
+                    assertThat(first).as("child output; stderr in %s", tmp.resolve("child-" + round + ".err")).isEqualTo("ready");
+                    assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(300, TimeUnit.SECONDS)).isEqualTo("planned");
+                    CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> readLine(out));
+                    Thread.sleep(random.nextLong(span + 1));
+                    child.destroyForcibly(); // SIGKILL on Linux
+                    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    String last = rest.get(60, TimeUnit.SECONDS);
+                    List<String> steps = Files.readAllLines(tmp.resolve("child-" + round + ".err"));
+                    System.out.println("PruneKillTest round " + round + ": executing takes " + span + " ms; killed after "
+                            + (steps.isEmpty() ? "(nothing)" : steps.getLast()));
+                    if (last == null) {
+                        landed++;
+                    } else {
+                        assertThat(last).as("stderr: %s", Files.readString(tmp.resolve("child-" + round + ".err"))).startsWith("done");
+                    }
+                } finally {
+                    child.destroyForcibly(); // never leave a child behind when an assertion failed
                 }
                 try (Repository repo = f.fx.open()) {
                     f.checkEveryRemainingSnapshotRestores(repo);
@@ -107,6 +108,14 @@ class PruneKillTest {
         Path copy = tmp.resolve("calibration");
         PruneFixture.copyTree(repoDir, copy);
         Process child = start(hsmConf, copy, tmp.resolve("calibration.err"));
+        try {
+            return timeToDone(child, copy);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private long timeToDone(Process child, Path copy) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(120, TimeUnit.SECONDS)).isEqualTo("ready");
         assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(300, TimeUnit.SECONDS)).isEqualTo("planned");
