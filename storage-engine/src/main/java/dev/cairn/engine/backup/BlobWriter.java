@@ -39,6 +39,7 @@ public final class BlobWriter implements AutoCloseable {
     private final ExecutorService workers;
     private final RepoIndex index;
     private final int level;
+    private final boolean skipIndexed;
     private final Set<Key> seen = ConcurrentHashMap.newKeySet();
     private final Semaphore budget = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(256);
@@ -69,6 +70,20 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     public BlobWriter(Repository repo, String tenant, ExecutorService workers) {
+        this(repo, tenant, workers, true);
+    }
+
+    /**
+     * A writer for prune's repack: every blob submitted is written once (this session still skips its own
+     * repeats) even when the index already has it, because the copy in the index is in a pack about to be
+     * deleted. When the new pack is indexed, the index points at the new copy.
+     */
+    public static BlobWriter forRepack(Repository repo, String tenant, ExecutorService workers) {
+        return new BlobWriter(repo, tenant, workers, false);
+    }
+
+    private BlobWriter(Repository repo, String tenant, ExecutorService workers, boolean skipIndexed) {
+        this.skipIndexed = skipIndexed;
         this.repo = repo;
         this.tenant = tenant;
         this.tenantNo = repo.tenantNo(tenant);
@@ -111,7 +126,7 @@ public final class BlobWriter implements AutoCloseable {
         try {
             byte[] id = keys.blobId(data, off, len);
             Key key = new Key(id);
-            if (seen.contains(key) || index.contains(tenantNo, type, id) || !seen.add(key)) {
+            if (seen.contains(key) || (skipIndexed && index.contains(tenantNo, type, id)) || !seen.add(key)) {
                 return id;
             }
             byte[] stored = data;

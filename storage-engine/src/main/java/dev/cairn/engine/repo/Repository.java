@@ -219,6 +219,11 @@ public final class Repository implements AutoCloseable {
         return dir;
     }
 
+    /** How {@code repo.lock} is held: prune and rebuild-index refuse to run without {@link LockMode#EXCLUSIVE}. */
+    public LockMode lockMode() {
+        return lock.isShared() ? LockMode.SHARED : LockMode.EXCLUSIVE;
+    }
+
     public RepoConfig config() {
         return config;
     }
