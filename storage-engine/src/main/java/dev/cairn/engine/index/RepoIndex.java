@@ -170,14 +170,14 @@ public final class RepoIndex implements AutoCloseable {
      */
     public void removePacks(Collection<byte[]> packIds) {
         List<byte[]> ids = new ArrayList<>(packIds);
+        java.util.Set<java.nio.ByteBuffer> gone = new java.util.HashSet<>();
+        ids.forEach(p -> gone.add(java.nio.ByteBuffer.wrap(p, 0, 32).slice()));
         try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(blobs)) {
+            // one pass over the blobs with a hash lookup each: linear in blobs, not blobs x packs
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] v = it.value();
-                for (byte[] p : ids) {
-                    if (Arrays.equals(v, 0, 32, p, 0, 32)) {
-                        batch.delete(blobs, it.key());
-                        break;
-                    }
+                if (gone.contains(java.nio.ByteBuffer.wrap(v, 0, 32).slice())) {
+                    batch.delete(blobs, it.key());
                 }
             }
             for (byte[] p : ids) {

@@ -87,6 +87,9 @@ public final class ReachabilityScan {
         Set<String> liveSet = new HashSet<>(live);
         for (String id : locked) {
             if (!liveSet.contains(id)) {
+                if (expiredRecordOnly(tenant, id)) {
+                    continue; // forgotten after its lock expired: the lock file stays as the record, it protects nothing
+                }
                 problems.add(new SnapshotProblem(tenant, id, true, "its lock file exists but its snapshot file is missing"));
                 continue;
             }
@@ -99,6 +102,16 @@ public final class ReachabilityScan {
             }
         }
         return new Reachability.TenantUse(live.size(), locked.size(), w.used, w.locked);
+    }
+
+    /** True when the lock file of a snapshot that is gone reads cleanly and is no longer active. */
+    private boolean expiredRecordOnly(String tenant, String id) {
+        try {
+            return new dev.cairn.engine.lock.LockStore(repo.dir()).read(tenant, id)
+                    .map(r -> !r.lock().activeAt(repo.clock().instant())).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // unreadable: fail closed, reported as a problem
+        }
     }
 
     /**
