@@ -136,7 +136,11 @@ public final class Restore {
                 SharedDir shared = new SharedDir(target);
                 r.restoreDir(shared, rootTree, selected, 0);
                 shared.release();
-                CompletableFuture.allOf(r.tasks.toArray(CompletableFuture[]::new)).join();
+                try {
+                    CompletableFuture.allOf(r.tasks.toArray(CompletableFuture[]::new)).join();
+                } finally {
+                    r.linkSources.forEach(SharedDir::release); // every hard-link member has been linked by now
+                }
             }
             try (Dir target = Dir.open(options.target())) {
                 r.applyDirMetadata(target, rootTree, selected, 0);
@@ -224,6 +228,8 @@ public final class Restore {
     }
 
     private final List<byte[]> prefix = new ArrayList<>();
+    /** Directories held open for later members of a hard-link group; released when all tasks are done. */
+    private final List<SharedDir> linkSources = new ArrayList<>();
 
     private void restoreDir(SharedDir dir, Tree tree, List<List<byte[]>> selected, int depth) {
         for (Node n : tree.nodes()) {
@@ -259,12 +265,12 @@ public final class Restore {
                     case SYMLINK -> {
                         replaceIfExists(dir.dir, name, false);
                         dir.dir.symlink(name, n.linkTarget());
-                        metadata(dir.dir, name, n, false);
+                        metadata(dir.dir, name, n, false, display(n));
                     }
                     case FIFO -> {
                         replaceIfExists(dir.dir, name, false);
                         dir.dir.mkfifo(name, n.mode());
-                        metadata(dir.dir, name, n, true);
+                        metadata(dir.dir, name, n, true, display(n));
                     }
                     case CHAR_DEVICE, BLOCK_DEVICE -> {
                         if (!root) {
@@ -274,7 +280,7 @@ public final class Restore {
                         replaceIfExists(dir.dir, name, false);
                         dir.dir.mknod(name, n.type() == Node.Type.CHAR_DEVICE ? FileType.CHAR_DEVICE : FileType.BLOCK_DEVICE,
                                 n.mode(), n.rdev());
-                        metadata(dir.dir, name, n, true);
+                        metadata(dir.dir, name, n, true, display(n));
                     }
                     case SOCKET -> skipped.add(display(n) + " (a socket is recreated by the program that owns it)");
                 }
@@ -327,7 +333,7 @@ public final class Restore {
             try {
                 String damaged = writeContent(dir.dir, name, n);
                 if (damaged == null) {
-                    metadata(dir.dir, name, n, true);
+                    metadata(dir.dir, name, n, true, shown); // a worker thread: the path was captured above
                 } else {
                     files.decrementAndGet();
                     skipped.add(shown + DAMAGED + "blob " + damaged + ")");
@@ -338,8 +344,9 @@ public final class Restore {
             }
         }, workers);
         if (n.hardlinkGroup() != 0) {
-            // later members of the group link to this file: keep its directory open until they did
+            // later members of the group link to this file: keep its directory open until the restore ends
             dir.retain();
+            linkSources.add(dir);
             CompletableFuture<Link> link = t.thenApply(damaged -> new Link(dir.dir, name, damaged));
             hardlinks.put(n.hardlinkGroup(), link);
             tasks.add(link.thenRun(() -> { }));
@@ -401,12 +408,12 @@ public final class Restore {
         return HexFormat.of().formatHex(damaged);
     }
 
-    private void metadata(Dir dir, NativeName name, Node n, boolean modeToo) {
+    private void metadata(Dir dir, NativeName name, Node n, boolean modeToo, String shown) {
         if (root) {
             try {
                 dir.chown(name, Integer.toUnsignedLong(n.uid()), Integer.toUnsignedLong(n.gid()));
             } catch (FsException e) {
-                skipped.add(display(n) + " (owner: " + e.errnoName() + ")");
+                skipped.add(shown + " (owner: " + e.errnoName() + ")");
             }
         }
         if (modeToo) {
@@ -418,7 +425,7 @@ public final class Restore {
             try {
                 dir.setXattrs(name, x);
             } catch (FsException e) {
-                skipped.add(display(n) + " (xattrs: " + e.errnoName() + ")");
+                skipped.add(shown + " (xattrs: " + e.errnoName() + ")");
             }
         }
         dir.setTimes(name, n.mtimeNs(), n.atimeNs() == 0 ? n.mtimeNs() : n.atimeNs());
@@ -459,7 +466,7 @@ public final class Restore {
             } finally {
                 prefix.removeLast();
             }
-            metadata(dir, name, n, true);
+            metadata(dir, name, n, true, display(n));
         }
     }
 
