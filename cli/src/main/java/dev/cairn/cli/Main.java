@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,8 +26,13 @@ public final class Main implements Runnable {
         return e instanceof IllegalArgumentException || e.getClass().getName().startsWith("dev.cairn.");
     }
 
+    /**
+     * Output is UTF-8 whatever the locale: JSON must be (RFC 8259), and names from snapshots would
+     * otherwise turn into '?' under the C locale. Bytes that are not UTF-8 are shown as \xNN anyway.
+     */
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(execute(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args));
     }
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests in-process. */
