@@ -5,16 +5,12 @@ import dev.cairn.engine.browse.SnapshotPath;
 import dev.cairn.engine.repo.Repository;
 import dev.cairn.engine.restore.Restore;
 import dev.cairn.engine.snapshot.Snapshot;
-import dev.cairn.engine.tree.Node;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,8 +111,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /**
-     * The path as the engine's restore takes it (UTF-8 text), after checking it names something in the
-     * snapshot; {@code \xNN} escapes are resolved here.
+     * The path as the engine's restore takes it (text; bytes that are not UTF-8 as lone surrogates), after
+     * checking that it names something in the snapshot; {@code \xNN} escapes are resolved here.
      */
     private static String exactPath(Repository repo, String tenant, Snapshot s, String typed) {
         SnapshotPath.Located at;
@@ -129,11 +125,6 @@ final class RestoreCommand implements Callable<Integer> {
         if (at.path().isRoot()) {
             throw new CliException("--path / is the whole snapshot: leave --path out");
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(at.path().bytes())).toString();
-        } catch (CharacterCodingException e) {
-            throw new CliException("the path " + Node.display(at.path().bytes()) + " holds bytes that are not UTF-8, which --path "
-                    + "cannot select yet; restore its parent directory instead");
-        }
+        return at.path().escapedText();
     }
 }

@@ -151,6 +151,27 @@ public final class SnapshotPath {
         return b.toByteArray();
     }
 
+    /**
+     * The path as text that addresses exactly these bytes: UTF-8 decoded, and each byte that is not part of
+     * a well-formed UTF-8 sequence as the lone surrogate U+DC00 + byte (PEP 383), the form
+     * {@link dev.cairn.engine.restore.Restore} takes paths in.
+     */
+    public String escapedText() {
+        byte[] b = bytes();
+        StringBuilder sb = new StringBuilder(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int len = NameGlob.charLength(b, i);
+            if (len == 1 && (b[i] & 0x80) != 0) {
+                sb.append((char) (0xDC00 + (b[i] & 0xff)));
+            } else {
+                sb.append(new String(b, i, len, StandardCharsets.UTF_8));
+            }
+            i += len;
+        }
+        return sb.toString();
+    }
+
     /** For people: each name through {@link Node#display}. Never use it to address a file. */
     public String display() {
         return Node.display(bytes());

@@ -32,6 +32,13 @@ class SnapshotPathTest {
     }
 
     @Test
+    void escapedTextKeepsUtf8AndTurnsOtherBytesIntoLoneSurrogates() {
+        SnapshotPath p = SnapshotPath.unescaped("/caf\\xc3\\xa9/f\\xffo");
+        assertThat(p.escapedText()).isEqualTo("/caf\u00e9/f\uDCFFo");
+        assertThat(SnapshotPath.literal("/\uD83D\uDE00").escapedText()).isEqualTo("/\uD83D\uDE00");
+    }
+
+    @Test
     void equalityIsOnBytesAndToStringHidesTheNames() {
         assertThat(SnapshotPath.literal("/a/b")).isEqualTo(SnapshotPath.ROOT.child("a".getBytes()).child("b".getBytes()));
         assertThat(SnapshotPath.literal("/a/b")).isNotEqualTo(SnapshotPath.literal("/a/c"));
