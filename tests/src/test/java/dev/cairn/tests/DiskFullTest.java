@@ -44,11 +44,15 @@ class DiskFullTest {
         assumeTrue(loop.code() == 0, "disk-full test skipped: no loop device available (losetup: " + loop.out().strip() + ")");
         String device = loop.out().strip();
         boolean mounted = false;
+        Throwable failure = null;
         try {
             Run mount = run("mount", device, mnt.toString());
             assumeTrue(mount.code() == 0, "disk-full test skipped: cannot mount " + device + ": " + mount.out().strip());
             mounted = true;
             fillTheDisk(mnt);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
             Run umount = new Run(0, "");
             if (mounted) {
@@ -59,8 +63,15 @@ class DiskFullTest {
                 }
             }
             Run detach = run("losetup", "-d", device);
-            assertThat(umount.code()).as("umount " + mnt + ": " + umount.out()).isZero();
-            assertThat(detach.code()).as("losetup -d " + device + ": " + detach.out()).isZero();
+            String cleanup = (umount.code() == 0 ? "" : "umount " + mnt + " failed: " + umount.out())
+                    + (detach.code() == 0 ? "" : " losetup -d " + device + " failed: " + detach.out());
+            if (!cleanup.isEmpty()) {
+                AssertionError e = new AssertionError(cleanup.strip());
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e); // keep the first failure in front
+            }
         }
     }
 
