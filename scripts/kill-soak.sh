@@ -5,9 +5,9 @@
 #
 # Makes a SoftHSM2 token, a repository and a tree (about 100 MiB of images, text, small files, a sparse disk
 # image, a symlink, a hardlink, a FIFO, xattrs, a name that is not UTF-8), backs it up once, then repeats:
-# rewrite MIB of it with new random data (default 96, in files of 16 MiB), start `cairn backup`, kill it with SIGKILL at a seeded
-# random moment (after a random delay, when the pack being written in tmp/ passes a random size, or just
-# after a pack was sealed), and check that
+# rewrite MIB of it with new random data (default 96, in files of 16 MiB), start `cairn backup`, kill it
+# with SIGKILL at a seeded random moment (after a random delay, when the pack being written in tmp/ passes a
+# random size, or just after a pack was sealed), and check that
 #   - every new file in packs/ is whole (its SHA-256 is its name),
 #   - `cairn verify --read-data` is clean (once the verify command exists),
 #   - the repository opens and the newest earlier snapshot restores identical to the tree it was made of
