@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Cairn backup appliance command line.",
-        subcommands = {KeysCommand.class, TapeCommand.class, BenchCommand.class})
+        subcommands = {KeysCommand.class, TapeCommand.class, BenchCommand.class, RepoCommand.class, BackupCommand.class,
+                SnapshotsCommand.class, LsCommand.class, DiffCommand.class, FindCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -23,8 +26,13 @@ public final class Main implements Runnable {
         return e instanceof IllegalArgumentException || e.getClass().getName().startsWith("dev.cairn.");
     }
 
+    /**
+     * Output is UTF-8 whatever the locale: JSON must be (RFC 8259), and names from snapshots would
+     * otherwise turn into '?' under the C locale. Bytes that are not UTF-8 are shown as \xNN anyway.
+     */
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(execute(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args));
     }
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests in-process. */

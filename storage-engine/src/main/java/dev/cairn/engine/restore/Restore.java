@@ -51,7 +51,8 @@ import java.util.stream.Stream;
  */
 public final class Restore {
     /**
-     * @param paths absolute paths inside the snapshot to restore (empty: everything)
+     * @param paths absolute paths inside the snapshot to restore (empty: everything); bytes that are not
+     *              UTF-8 as U+DC80..U+DCFF (see {@link #components})
      */
     public record Options(String tenant, String snapshot, Path target, List<String> paths, boolean overwrite, Progress progress) {
         public Options {
@@ -194,14 +195,34 @@ public final class Restore {
         }
     }
 
+    /**
+     * The name bytes of an absolute path given as text: UTF-8, except that a lone low surrogate
+     * U+DC80..U+DCFF stands for the single byte 0x80..0xFF (PEP 383 "surrogateescape"), so a name that is
+     * not UTF-8 can be given too. Valid text never holds a lone surrogate, so no UTF-8 name changes meaning.
+     */
     static List<byte[]> components(String absolute) {
         List<byte[]> out = new ArrayList<>();
         for (String c : absolute.split("/")) {
             if (!c.isEmpty() && !c.equals(".")) {
-                out.add(c.getBytes(StandardCharsets.UTF_8));
+                out.add(nameBytes(c));
             }
         }
         return out;
+    }
+
+    private static byte[] nameBytes(String s) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(s.length());
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0xDC80 && ch <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                b.writeBytes(s.substring(start, i).getBytes(StandardCharsets.UTF_8));
+                b.write(ch - 0xDC00);
+                start = i + 1;
+            }
+        }
+        b.writeBytes(s.substring(start).getBytes(StandardCharsets.UTF_8));
+        return b.toByteArray();
     }
 
     /** True when a node at {@code depth} named {@code name} is on or below one of the selected paths. */
