@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Cairn backup appliance command line.",
         subcommands = {KeysCommand.class, TapeCommand.class, BenchCommand.class, RepoCommand.class, BackupCommand.class,
-                SnapshotsCommand.class, LsCommand.class, DiffCommand.class, FindCommand.class, RestoreCommand.class})
+                SnapshotsCommand.class, LsCommand.class, DiffCommand.class, FindCommand.class, RestoreCommand.class,
+                VerifyCommand.class, ForgetCommand.class, PruneCommand.class, LockCommand.class})
 public final class Main implements Runnable {
 
     @Override

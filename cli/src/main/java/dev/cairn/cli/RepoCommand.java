@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code cairn repo ...}: creating a repository and adding tenants to it (docs/cli.md). Other repository
  * maintenance commands (rebuild-index) join this group as subcommand classes.
  */
-@Command(name = "repo", mixinStandardHelpOptions = true, description = "The repository: create it, add tenants.")
+@Command(name = "repo", mixinStandardHelpOptions = true, description = "The repository: create it, add tenants, rebuild its index.",
+        subcommands = {RebuildIndexCommand.class})
 final class RepoCommand {
     @Spec
     CommandSpec spec;

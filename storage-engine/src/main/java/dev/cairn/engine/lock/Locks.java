@@ -96,7 +96,8 @@ public final class Locks {
     public Target resolve(String tenant, String idOrPrefix) {
         Objects.requireNonNull(idOrPrefix, "idOrPrefix");
         if (!idOrPrefix.matches("[0-9a-f]{8,64}")) {
-            throw new IllegalArgumentException("a snapshot is named by its id or the first 8 or more of its 64 hex digits");
+            throw new IllegalArgumentException("a snapshot is named by its id or the first 8 or more of its 64 hex digits"
+                    + " (a retention change names one snapshot exactly, so `latest` is not accepted; `cairn snapshots` lists the ids)");
         }
         List<String> tenants = tenant == null ? repo.tenants() : List.of(tenant);
         if (tenant != null) {
