@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,10 +66,15 @@ final class ForgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KeepPolicy policy = KeepPolicy.builder().keepLast(keepLast).keepHourly(keepHourly).keepDaily(keepDaily)
-                .keepWeekly(keepWeekly).keepMonthly(keepMonthly).keepYearly(keepYearly)
-                .keepWithin(keepWithin == null ? java.time.Duration.ZERO : KeepPolicy.parseDuration(keepWithin))
-                .keepTag(keepTags.toArray(String[]::new)).build();
+        KeepPolicy policy;
+        try {
+            policy = KeepPolicy.builder().keepLast(keepLast).keepHourly(keepHourly).keepDaily(keepDaily)
+                    .keepWeekly(keepWeekly).keepMonthly(keepMonthly).keepYearly(keepYearly)
+                    .keepWithin(keepWithin == null ? java.time.Duration.ZERO : KeepPolicy.parseDuration(keepWithin))
+                    .keepTag(keepTags.toArray(String[]::new)).build();
+        } catch (IllegalArgumentException e) { // a count below -1, an unreadable duration, a blank tag: bad usage (exit 2)
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (policy.isEmpty()) {
             throw new CliException("refusing an empty keep policy: it would forget every unlocked snapshot;"
                     + " give at least one of --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly,"

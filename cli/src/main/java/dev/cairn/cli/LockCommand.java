@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,13 +88,20 @@ final class LockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean changing = until != null || mode != null || legalHold != null || remove;
-        if (remove && (until != null || mode != null || legalHold != null)) {
-            throw new CliException("--remove cannot be combined with --until, --mode or --legal-hold");
+        // parse everything before opening anything; conflicting or unreadable options are bad usage (exit 2)
+        Instant untilTime;
+        LockMode lockMode;
+        Boolean hold;
+        try {
+            if (remove && (until != null || mode != null || legalHold != null)) {
+                throw new CliException("--remove cannot be combined with --until, --mode or --legal-hold");
+            }
+            untilTime = until == null ? null : parseDate(until);
+            lockMode = mode == null ? null : parseMode(mode);
+            hold = legalHold == null ? null : parseOnOff(legalHold);
+        } catch (CliException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        // parse everything before opening anything
-        Instant untilTime = until == null ? null : parseDate(until);
-        LockMode lockMode = mode == null ? null : parseMode(mode);
-        Boolean hold = legalHold == null ? null : parseOnOff(legalHold);
         List<Approval> approvals = readApprovals(approvalFiles, approvalKey);
 
         try (RepoOptions.Opened o = options.open(Repository.LockMode.SHARED)) {
