@@ -11,11 +11,14 @@ import dev.cairn.engine.fs.NativeName;
 import dev.cairn.engine.fs.OpenFile;
 import dev.cairn.engine.fs.XattrName;
 import dev.cairn.engine.pack.BlobType;
+import dev.cairn.engine.repo.RepoConfig;
 import dev.cairn.engine.repo.RepoException;
 import dev.cairn.engine.repo.Repository;
 import dev.cairn.engine.snapshot.Snapshot;
 import dev.cairn.engine.tree.Node;
 import dev.cairn.engine.tree.Tree;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,16 +31,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One backup of file trees into a tenant's part of the repository (issue 3, AUTO-2).
  *
- * <p>Pipeline: this thread walks the trees with the native file system layer and reads and chunks
- * changed files (FastCDC, per the repository's chunking for the file's name); worker threads name,
- * deduplicate and compress the chunks; one writer thread encrypts them into packs and indexes each
- * sealed pack. A file whose size, mtime, ctime and inode equal its node in the parent snapshot is not
+ * <p>Pipeline: this thread walks the trees with the native file system layer; reader threads read and
+ * chunk the changed files of a directory in parallel (FastCDC, with the chunking of the file's data
+ * class, {@link dev.cairn.engine.repo.RepoConfig#dataClassFor}); worker threads name, deduplicate and
+ * compress the chunks (zstd at the data class's level); one writer thread encrypts them into packs, and a
+ * sealing thread seals and indexes each full pack (see {@link BlobWriter}). A file whose size, mtime, ctime and inode equal its node in the parent snapshot is not
  * read at all (the files cache of incremental-forever backups). Directories become TREE blobs as the walk
  * leaves them. The snapshot file is written last, after every blob is durable and indexed, so a crash
  * loses at most this snapshot.
@@ -75,10 +82,18 @@ public final class Backup {
         void update(long files, long bytesRead, long bytesSkipped);
     }
 
+    /** Native bytes one {@code pread} fills before they are copied into the chunking window. */
+    static final int READ_BUFFER = 1 << 20;
+    /** Files read at once (by reader threads): enough to keep two cores chunking. */
+    static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     private final Repository repo;
     private final Options options;
     private final String tenant;
     private final BlobWriter writer;
+    private final ExecutorService readers;
+    /** Each reader thread's reusable buffers; they die with the pool's threads (Arena.ofAuto). */
+    private final ThreadLocal<ReadBuffers> buffers = ThreadLocal.withInitial(ReadBuffers::new);
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong dirs = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -90,11 +105,25 @@ public final class Backup {
     private record HardLink(int group, CompletableFuture<Node> first) {
     }
 
-    private Backup(Repository repo, Options options, BlobWriter writer) {
+    /** A reader thread's native read buffer and heap chunking window, reused from file to file. */
+    private static final class ReadBuffers {
+        final MemorySegment read = Arena.ofAuto().allocate(READ_BUFFER);
+        byte[] window = new byte[0];
+
+        byte[] window(int size) {
+            if (window.length < size) {
+                window = new byte[size];
+            }
+            return window;
+        }
+    }
+
+    private Backup(Repository repo, Options options, BlobWriter writer, ExecutorService readers) {
         this.repo = repo;
         this.options = options;
         this.tenant = options.tenant();
         this.writer = writer;
+        this.readers = readers;
     }
 
     /** Runs the backup and returns the stored snapshot. */
@@ -103,8 +132,10 @@ public final class Backup {
         long start = System.nanoTime();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 r -> Thread.ofPlatform().name("backup-worker").daemon().unstarted(r));
+        ExecutorService readers = Executors.newFixedThreadPool(READERS,
+                r -> Thread.ofPlatform().name("backup-reader").daemon().unstarted(r));
         try (BlobWriter writer = new BlobWriter(repo, options.tenant(), workers)) {
-            Backup b = new Backup(repo, options, writer);
+            Backup b = new Backup(repo, options, writer, readers);
             Snapshot parent = b.findParent();
             Tree parentRoot = parent == null ? null : repo.readTree(options.tenant(), parent.tree());
             byte[] root = b.backupRoots(parentRoot);
@@ -116,6 +147,7 @@ public final class Backup {
                             b.errors.get(), (System.nanoTime() - start) / 1e9));
             return repo.snapshots().write(s, repo.keys(options.tenant()), repo.tmp());
         } finally {
+            readers.shutdownNow();
             workers.shutdownNow();
         }
     }
@@ -270,26 +302,64 @@ public final class Backup {
         }
     }
 
-    /** Walks one directory and stores its TREE blob; returns the blob id. */
+    /**
+     * Walks one directory and stores its TREE blob; returns the blob id. The files in it are read by the
+     * reader threads; this returns only when all of them are done, since they use {@code dir}, which the
+     * caller closes.
+     */
     private byte[] walk(Dir dir, Tree parentTree) {
         List<NativeName> names = dir.list();
         List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
-        for (NativeName name : names) {
-            FileStat st;
-            try {
-                st = dir.stat(name);
-            } catch (FsException e) {
-                errors.incrementAndGet(); // vanished between list and stat: nothing to record
-                continue;
+        try {
+            for (NativeName name : names) {
+                FileStat st;
+                try {
+                    st = dir.stat(name);
+                } catch (FsException e) {
+                    errors.incrementAndGet(); // vanished between list and stat: nothing to record
+                    continue;
+                }
+                Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
+                children.add(entry(dir, name, st, parentNode));
             }
-            Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
-            children.add(entry(dir, name, st, parentNode));
+            List<Node> nodes = new ArrayList<>(children.size());
+            for (CompletableFuture<Node> f : children) {
+                nodes.add(await(f));
+            }
+            return writer.put(BlobType.TREE, new Tree(nodes).encode());
+        } catch (RuntimeException | Error e) {
+            for (CompletableFuture<Node> f : children) {
+                try {
+                    f.join(); // no reader may still use dir once the caller closes it
+                } catch (RuntimeException ignored) {
+                    // the first failure is the one reported
+                }
+            }
+            throw e;
         }
-        List<Node> nodes = new ArrayList<>(children.size());
-        for (CompletableFuture<Node> f : children) {
-            nodes.add(f.join());
+    }
+
+    /** Waits for a node, reporting progress meanwhile (progress is reported from the walking thread only). */
+    private Node await(CompletableFuture<Node> f) {
+        while (true) {
+            try {
+                return f.get(250, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                options.progress().update(files.get(), bytesRead.get(), 0);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
         }
-        return writer.put(BlobType.TREE, new Tree(nodes).encode());
     }
 
     private CompletableFuture<Node> file(Dir dir, NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, Node parentNode) {
@@ -310,7 +380,8 @@ public final class Backup {
                     null, group, false, ""));
             options.progress().update(files.get(), bytesRead.get(), st.size());
         } else {
-            result = read(dir, name, st, xattrs, group);
+            int g = group;
+            result = CompletableFuture.supplyAsync(() -> read(dir, name, st, xattrs, g), readers).thenCompose(f -> f);
         }
         if (group != 0) {
             hardlinks.put(st.dev() * 31 + st.inode(), new HardLink(group, result));
@@ -340,9 +411,9 @@ public final class Backup {
             if (sparse) {
                 extents = data.stream().map(e -> new long[] {e.offset(), e.length()}).toList();
             }
-            ChunkerParams params = repo.config().chunkingFor(name.bytes());
+            RepoConfig.DataClass dc = repo.config().dataClassFor(name.bytes());
             List<Extent> toRead = sparse ? data : opened.size() == 0 ? List.of() : List.of(new Extent(0, opened.size()));
-            chunkInto(f, toRead, params, chunks);
+            chunkInto(f, toRead, dc.chunking(), dc.compressionLevel(), chunks);
             FileStat after = f.stat();
             if (after.size() != opened.size() || !after.mtime().equals(opened.mtime())) {
                 problem = "changed while being backed up";
@@ -363,10 +434,15 @@ public final class Backup {
                 chunks.stream().map(CompletableFuture::join).toList(), ex, null, g, !why.isEmpty(), why));
     }
 
-    /** Reads the extents as one stream, cuts it with FastCDC and submits every chunk. */
-    private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, List<CompletableFuture<byte[]>> out) {
-        int window = Math.max(params.max() * 2, 4 << 20);
-        byte[] buf = new byte[window];
+    /**
+     * Reads the extents as one stream, cuts it with FastCDC and submits every chunk. Runs on a reader
+     * thread: each {@code pread} fills the thread's native buffer, which is copied once into the heap
+     * window the chunker cuts; each chunk is copied out of the window for the writer.
+     */
+    private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, int level, List<CompletableFuture<byte[]>> out) {
+        ReadBuffers rb = buffers.get();
+        byte[] buf = rb.window(Math.max(params.max() * 2, 4 << 20));
+        MemorySegment window = MemorySegment.ofArray(buf);
         int start = 0;
         int filled = 0;
         for (Extent e : extents) {
@@ -378,24 +454,25 @@ public final class Backup {
                     filled -= start;
                     start = 0;
                 }
-                int n = f.read(pos, buf, filled, (int) Math.min(buf.length - filled, end - pos));
+                int want = (int) Math.min(Math.min(buf.length - filled, end - pos), READ_BUFFER);
+                int n = f.read(pos, rb.read.asSlice(0, want));
                 if (n <= 0) {
                     break; // the file got shorter: recorded by the caller's second stat
                 }
+                MemorySegment.copy(rb.read, 0, window, filled, n);
                 pos += n;
                 filled += n;
                 bytesRead.addAndGet(n);
                 while (filled - start >= params.max()) {
                     int cut = Chunker.cut(buf, start, filled - start, params);
-                    out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
+                    out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut, level));
                     start += cut;
                 }
-                options.progress().update(files.get(), bytesRead.get(), 0);
             }
         }
         while (filled > start) {
             int cut = Chunker.cut(buf, start, filled - start, params);
-            out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
+            out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut, level));
             start += cut;
         }
     }

@@ -1,6 +1,7 @@
 package dev.cairn.engine.backup;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import dev.cairn.engine.crypto.TenantKeys;
 import dev.cairn.engine.index.RepoIndex;
 import dev.cairn.engine.pack.BlobType;
@@ -9,27 +10,39 @@ import dev.cairn.engine.pack.PackFormat;
 import dev.cairn.engine.pack.PackInfo;
 import dev.cairn.engine.pack.PackWriter;
 import dev.cairn.engine.repo.Repository;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The write half of the data pipeline for one tenant: name each blob (HMAC on a worker thread), skip it
- * when the index or this session already has it, compress it (zstd, kept raw when that does not shrink
- * it), and hand it to one writer thread that seals it into packs and publishes each sealed pack to the
- * index (docs/formats/repository.md, rule 1). Memory is bounded: at most {@link #IN_FLIGHT_BYTES} of blob
- * data is between {@link #submit} and the pack file. After any failure every later call fails with it.
+ * when the index or this session already has it, compress it (zstd at the level of its data class, kept
+ * raw when that does not shrink it), and hand it to one writer thread that encrypts it into the current
+ * pack. A full pack goes to a sealing thread (footer, fsync, read-back check, rename, directory fsync)
+ * and is published to the index once durable (docs/formats/repository.md, rule 1), while the writer fills
+ * the next one: the fsync of one pack overlaps the filling of the next. Memory is bounded: at most
+ * {@link #IN_FLIGHT_BYTES} of blob data is between {@link #submit} and the pack file, and at most
+ * {@link #SEALING} packs wait for their seal. After any failure every later call fails with it.
  * Thread safe.
  */
 public final class BlobWriter implements AutoCloseable {
     static final long IN_FLIGHT_BYTES = 160L << 20;
+    /** Packs handed to the sealing thread and not yet sealed; the writer waits beyond this. */
+    static final int SEALING = 2;
     private static final Item FLUSH = new Item(null, null, null, 0, null, 0);
 
     private final Repository repo;
@@ -43,6 +56,10 @@ public final class BlobWriter implements AutoCloseable {
     private final Semaphore budget = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(256);
     private final Thread writerThread;
+    private final ExecutorService sealer;
+    private final Semaphore sealSlots = new Semaphore(SEALING);
+    private final List<Future<?>> seals = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Compressor> compressors = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicLong newBytes = new AtomicLong();
@@ -76,14 +93,20 @@ public final class BlobWriter implements AutoCloseable {
         this.workers = workers;
         this.index = repo.index();
         this.level = repo.config().compressionLevel();
+        this.sealer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pack-sealer").daemon().unstarted(r));
         this.writerThread = Thread.ofPlatform().name("pack-writer " + tenant).daemon().start(this::writeLoop);
     }
 
     /**
-     * Queues {@code len} bytes of {@code data} (which the writer now owns) as a blob; the future gives its
-     * id. Blocks while too much data is in flight.
+     * Queues {@code len} bytes of {@code data} (which the writer now owns) as a blob compressed at the
+     * repository's default level; the future gives its id. Blocks while too much data is in flight.
      */
     public CompletableFuture<byte[]> submit(BlobType type, byte[] data, int off, int len) {
+        return submit(type, data, off, len, level);
+    }
+
+    /** {@link #submit(BlobType, byte[], int, int)} at zstd {@code zstdLevel} (0: stored raw). */
+    public CompletableFuture<byte[]> submit(BlobType type, byte[] data, int off, int len, int zstdLevel) {
         rethrow();
         int permits = Math.max(1, len >> 10);
         try {
@@ -94,7 +117,7 @@ public final class BlobWriter implements AutoCloseable {
         }
         int held = Math.min(permits, (int) (IN_FLIGHT_BYTES >> 10));
         pending.incrementAndGet();
-        return CompletableFuture.supplyAsync(() -> process(type, data, off, len, held), workers).whenComplete((id, e) -> {
+        return CompletableFuture.supplyAsync(() -> process(type, data, off, len, held, zstdLevel), workers).whenComplete((id, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
@@ -106,7 +129,24 @@ public final class BlobWriter implements AutoCloseable {
         return submit(type, data, 0, data.length).join();
     }
 
-    private byte[] process(BlobType type, byte[] data, int off, int len, int permits) {
+    /** A zstd context and its output buffer, reused by one worker at a time (a context per call costs its tables). */
+    private static final class Compressor {
+        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        byte[] out = new byte[0];
+
+        /** Compresses into {@link #out}; returns the frame length, or -1 when it would not be shorter. */
+        int compress(byte[] data, int off, int len, int level) {
+            int bound = (int) Zstd.compressBound(len);
+            if (out.length < bound) {
+                out = new byte[bound];
+            }
+            ctx.setLevel(level);
+            int n = ctx.compressByteArray(out, 0, out.length, data, off, len);
+            return n < len ? n : -1;
+        }
+    }
+
+    private byte[] process(BlobType type, byte[] data, int off, int len, int permits, int zstdLevel) {
         boolean handedOver = false;
         try {
             byte[] id = keys.blobId(data, off, len);
@@ -114,24 +154,29 @@ public final class BlobWriter implements AutoCloseable {
             if (seen.contains(key) || index.contains(tenantNo, type, id) || !seen.add(key)) {
                 return id;
             }
-            byte[] stored = data;
-            int storedOff = off;
-            int storedLen = len;
+            byte[] stored = null;
             Compression c = Compression.NONE;
-            if (level != 0 && len >= 64) {
-                byte[] z = new byte[(int) Zstd.compressBound(len)];
-                long n = Zstd.compressByteArray(z, 0, z.length, data, off, len, level);
-                if (!Zstd.isError(n) && n < len) {
-                    stored = z;
-                    storedOff = 0;
-                    storedLen = (int) n;
-                    c = Compression.ZSTD;
+            if (zstdLevel != 0 && len >= 64) {
+                Compressor z = compressors.poll();
+                if (z == null) {
+                    z = new Compressor();
+                }
+                try {
+                    int n = z.compress(data, off, len, zstdLevel);
+                    if (n > 0) {
+                        stored = Arrays.copyOf(z.out, n);
+                        c = Compression.ZSTD;
+                    }
+                } finally {
+                    compressors.add(z);
                 }
             }
-            byte[] exact = storedOff == 0 && storedLen == stored.length ? stored : Arrays.copyOfRange(stored, storedOff, storedOff + storedLen);
+            if (stored == null) {
+                stored = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+            }
             newBlobs.incrementAndGet();
             newBytes.addAndGet(len);
-            queue.put(new Item(type, id, exact, len, c, permits));
+            queue.put(new Item(type, id, stored, len, c, permits));
             handedOver = true;
             return id;
         } catch (InterruptedException e) {
@@ -156,6 +201,7 @@ public final class BlobWriter implements AutoCloseable {
             try {
                 if (item == FLUSH) {
                     sealCurrent();
+                    awaitSeals();
                     synchronized (flushed) {
                         flushCount++;
                         flushed.notifyAll();
@@ -175,6 +221,9 @@ public final class BlobWriter implements AutoCloseable {
                     pack.add(item.type, item.id, item.stored, 0, item.stored.length, item.compression, item.rawLength);
                     storedBytes.addAndGet(item.stored.length);
                 }
+            } catch (InterruptedException e) {
+                failure.compareAndSet(null, e);
+                return;
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
                 if (pack != null) {
@@ -190,17 +239,51 @@ public final class BlobWriter implements AutoCloseable {
         }
     }
 
-    private void sealCurrent() {
-        if (pack != null && failure.get() == null) {
-            PackWriter p = pack;
-            pack = null;
-            if (p.blobCount() == 0) {
-                p.close();
-                return;
-            }
-            PackInfo info = p.seal();
-            index.addPack(tenantNo, info);
+    /**
+     * Hands the current pack to the sealing thread, which seals it and then indexes it (rule 1: only
+     * what is durable and verified is published). Waits while {@link #SEALING} packs are still sealing.
+     */
+    private void sealCurrent() throws InterruptedException {
+        if (pack == null || failure.get() != null) {
+            return;
         }
+        PackWriter p = pack;
+        pack = null;
+        if (p.blobCount() == 0) {
+            p.close();
+            return;
+        }
+        sealSlots.acquire();
+        try {
+            seals.add(sealer.submit(() -> {
+                try {
+                    PackInfo info = p.seal();
+                    index.addPack(tenantNo, info);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    p.close();
+                } finally {
+                    sealSlots.release();
+                }
+            }));
+        } catch (RuntimeException e) {
+            sealSlots.release();
+            p.close();
+            throw e;
+        }
+        seals.removeIf(Future::isDone);
+    }
+
+    /** Waits for every pack handed to the sealing thread to be sealed and indexed (or to have failed). */
+    private void awaitSeals() throws InterruptedException {
+        for (Future<?> f : seals) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+        }
+        seals.clear();
     }
 
     /**
@@ -264,7 +347,10 @@ public final class BlobWriter implements AutoCloseable {
         return storedBytes.get();
     }
 
-    /** Stops the writer thread; an unsealed pack is discarded (its blobs were never indexed). */
+    /**
+     * Stops the writer thread and waits for packs being sealed (a pack that seals is indexed: it is
+     * durable); an unsealed pack is discarded (its blobs were never indexed).
+     */
     @Override
     public void close() {
         writerThread.interrupt();
@@ -273,9 +359,22 @@ public final class BlobWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sealer.shutdown();
+        try {
+            if (!sealer.awaitTermination(5, TimeUnit.MINUTES)) {
+                sealer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sealer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         if (pack != null) {
             pack.close();
             pack = null;
+        }
+        Compressor z;
+        while ((z = compressors.poll()) != null) {
+            z.ctx.close();
         }
     }
 }
