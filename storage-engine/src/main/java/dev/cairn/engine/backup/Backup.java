@@ -437,7 +437,7 @@ public final class Backup {
     /**
      * Reads the extents as one stream, cuts it with FastCDC and submits every chunk. Runs on a reader
      * thread: each {@code pread} fills the thread's native buffer, which is copied once into the heap
-     * window the chunker cuts; each chunk is copied out of the window for the writer.
+     * window the chunker cuts; each chunk is copied out of the window into a pooled array for the writer.
      */
     private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, int level, List<CompletableFuture<byte[]>> out) {
         ReadBuffers rb = buffers.get();
@@ -464,17 +464,21 @@ public final class Backup {
                 filled += n;
                 bytesRead.addAndGet(n);
                 while (filled - start >= params.max()) {
-                    int cut = Chunker.cut(buf, start, filled - start, params);
-                    out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut, level));
-                    start += cut;
+                    start += submitChunk(buf, start, Chunker.cut(buf, start, filled - start, params), level, out);
                 }
             }
         }
         while (filled > start) {
-            int cut = Chunker.cut(buf, start, filled - start, params);
-            out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut, level));
-            start += cut;
+            start += submitChunk(buf, start, Chunker.cut(buf, start, filled - start, params), level, out);
         }
+    }
+
+    /** Copies {@code window[start, start + len)} into a pooled array and submits it; returns {@code len}. */
+    private int submitChunk(byte[] window, int start, int len, int level, List<CompletableFuture<byte[]>> out) {
+        byte[] chunk = writer.buffer(len);
+        System.arraycopy(window, start, chunk, 0, len);
+        out.add(writer.submit(BlobType.DATA, chunk, 0, len, level));
+        return len;
     }
 
     // ------------------------------------------------------------------ nodes

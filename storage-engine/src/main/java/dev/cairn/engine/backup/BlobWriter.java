@@ -1,6 +1,5 @@
 package dev.cairn.engine.backup;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import dev.cairn.engine.crypto.TenantKeys;
 import dev.cairn.engine.index.RepoIndex;
@@ -36,14 +35,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * and is published to the index once durable (docs/formats/repository.md, rule 1), while the writer fills
  * the next one: the fsync of one pack overlaps the filling of the next. Memory is bounded: at most
  * {@link #IN_FLIGHT_BYTES} of blob data is between {@link #submit} and the pack file, and at most
- * {@link #SEALING} packs wait for their seal. After any failure every later call fails with it.
- * Thread safe.
+ * {@link #SEALING} packs wait for their seal. Chunk arrays are recycled: take them from {@link #buffer},
+ * and the writer reuses every array it was given once the blob is in a pack (a {@link BufferPool}).
+ * After any failure every later call fails with it. Thread safe.
  */
 public final class BlobWriter implements AutoCloseable {
-    static final long IN_FLIGHT_BYTES = 160L << 20;
+    static final long IN_FLIGHT_BYTES = 96L << 20;
     /** Packs handed to the sealing thread and not yet sealed; the writer waits beyond this. */
     static final int SEALING = 2;
-    private static final Item FLUSH = new Item(null, null, null, 0, null, 0);
+    private static final Item FLUSH = new Item(null, null, null, 0, 0, 0, null, 0);
 
     private final Repository repo;
     private final String tenant;
@@ -59,7 +59,8 @@ public final class BlobWriter implements AutoCloseable {
     private final ExecutorService sealer;
     private final Semaphore sealSlots = new Semaphore(SEALING);
     private final List<Future<?>> seals = new ArrayList<>();
-    private final ConcurrentLinkedQueue<Compressor> compressors = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ZstdCompressCtx> compressors = new ConcurrentLinkedQueue<>();
+    private final BufferPool pool = new BufferPool(IN_FLIGHT_BYTES);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicLong newBytes = new AtomicLong();
@@ -69,7 +70,8 @@ public final class BlobWriter implements AutoCloseable {
     private long flushCount;
     private PackWriter pack;
 
-    private record Item(BlobType type, byte[] id, byte[] stored, int rawLength, Compression compression, int permits) {
+    /** A blob for the pack: {@code stored[off, off + len)}, the plaintext or its zstd frame. */
+    private record Item(BlobType type, byte[] id, byte[] stored, int off, int len, int rawLength, Compression compression, int permits) {
     }
 
     /** A blob id as a map key. */
@@ -98,8 +100,17 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     /**
-     * Queues {@code len} bytes of {@code data} (which the writer now owns) as a blob compressed at the
-     * repository's default level; the future gives its id. Blocks while too much data is in flight.
+     * An array for a chunk of {@code len} bytes, from the pool; hand it back through {@link #submit}.
+     */
+    public byte[] buffer(int len) {
+        return pool.get(len);
+    }
+
+    /**
+     * Queues {@code len} bytes of {@code data} as a blob compressed at the repository's default level;
+     * the future gives its id. The writer now owns {@code data}: it reuses the array once the blob is
+     * stored (or found a duplicate), so the caller must not touch it again. Blocks while too much data is
+     * in flight.
      */
     public CompletableFuture<byte[]> submit(BlobType type, byte[] data, int off, int len) {
         return submit(type, data, off, len, level);
@@ -129,54 +140,32 @@ public final class BlobWriter implements AutoCloseable {
         return submit(type, data, 0, data.length).join();
     }
 
-    /** A zstd context and its output buffer, reused by one worker at a time (a context per call costs its tables). */
-    private static final class Compressor {
-        final ZstdCompressCtx ctx = new ZstdCompressCtx();
-        byte[] out = new byte[0];
-
-        /** Compresses into {@link #out}; returns the frame length, or -1 when it would not be shorter. */
-        int compress(byte[] data, int off, int len, int level) {
-            int bound = (int) Zstd.compressBound(len);
-            if (out.length < bound) {
-                out = new byte[bound];
-            }
-            ctx.setLevel(level);
-            int n = ctx.compressByteArray(out, 0, out.length, data, off, len);
-            return n < len ? n : -1;
-        }
-    }
-
     private byte[] process(BlobType type, byte[] data, int off, int len, int permits, int zstdLevel) {
         boolean handedOver = false;
         try {
             byte[] id = keys.blobId(data, off, len);
             Key key = new Key(id);
             if (seen.contains(key) || index.contains(tenantNo, type, id) || !seen.add(key)) {
+                pool.put(data);
                 return id;
             }
-            byte[] stored = null;
-            Compression c = Compression.NONE;
+            Item item = null;
             if (zstdLevel != 0 && len >= 64) {
-                Compressor z = compressors.poll();
-                if (z == null) {
-                    z = new Compressor();
-                }
-                try {
-                    int n = z.compress(data, off, len, zstdLevel);
-                    if (n > 0) {
-                        stored = Arrays.copyOf(z.out, n);
-                        c = Compression.ZSTD;
-                    }
-                } finally {
-                    compressors.add(z);
+                byte[] frame = pool.get(len);
+                int n = compress(data, off, len, frame, zstdLevel);
+                if (n < len) {
+                    pool.put(data);
+                    item = new Item(type, id, frame, 0, n, len, Compression.ZSTD, permits);
+                } else {
+                    pool.put(frame);
                 }
             }
-            if (stored == null) {
-                stored = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+            if (item == null) {
+                item = new Item(type, id, data, off, len, len, Compression.NONE, permits);
             }
             newBlobs.incrementAndGet();
             newBytes.addAndGet(len);
-            queue.put(new Item(type, id, stored, len, c, permits));
+            queue.put(item);
             handedOver = true;
             return id;
         } catch (InterruptedException e) {
@@ -187,6 +176,23 @@ public final class BlobWriter implements AutoCloseable {
                 budget.release(permits);
                 pending.decrementAndGet();
             }
+        }
+    }
+
+    /**
+     * zstd frame of {@code data[off, off + len)} in {@code frame} (which holds the worst case); a context
+     * per call would rebuild zstd's tables every time, so contexts are kept and reused.
+     */
+    private int compress(byte[] data, int off, int len, byte[] frame, int zstdLevel) {
+        ZstdCompressCtx z = compressors.poll();
+        if (z == null) {
+            z = new ZstdCompressCtx();
+        }
+        try {
+            z.setLevel(zstdLevel);
+            return z.compressByteArray(frame, 0, frame.length, data, off, len);
+        } finally {
+            compressors.add(z);
         }
     }
 
@@ -209,7 +215,7 @@ public final class BlobWriter implements AutoCloseable {
                     continue;
                 }
                 if (failure.get() == null) {
-                    if (pack != null && pack.blobCount() > 0 && pack.size() + item.stored.length + 64 > repo.config().packTargetBytes()) {
+                    if (pack != null && pack.blobCount() > 0 && pack.size() + item.len + 64 > repo.config().packTargetBytes()) {
                         sealCurrent();
                     }
                     if (pack == null) {
@@ -218,8 +224,9 @@ public final class BlobWriter implements AutoCloseable {
                                 repo.clock().instant().getEpochSecond(), tenant);
                         pack = new PackWriter(repo.dir(), h, keys.derive(h.keyVersion(), salt, PackFormat.KEY_INFO));
                     }
-                    pack.add(item.type, item.id, item.stored, 0, item.stored.length, item.compression, item.rawLength);
-                    storedBytes.addAndGet(item.stored.length);
+                    pack.add(item.type, item.id, item.stored, item.off, item.len, item.compression, item.rawLength);
+                    storedBytes.addAndGet(item.len);
+                    pool.put(item.stored);
                 }
             } catch (InterruptedException e) {
                 failure.compareAndSet(null, e);
@@ -372,9 +379,9 @@ public final class BlobWriter implements AutoCloseable {
             pack.close();
             pack = null;
         }
-        Compressor z;
+        ZstdCompressCtx z;
         while ((z = compressors.poll()) != null) {
-            z.ctx.close();
+            z.close();
         }
     }
 }
