@@ -129,6 +129,7 @@ public final class Backup {
     /** Runs the backup and returns the stored snapshot. */
     public static Snapshot run(Repository repo, Options options) {
         repo.tenantNo(options.tenant()); // fails clearly for an unknown tenant before anything is read
+        CryptoWarmup.start(CryptoWarmup.Use.BACKUP);
         long start = System.nanoTime();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 r -> Thread.ofPlatform().name("backup-worker").daemon().unstarted(r));
