@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <pre>
  * setup   --hsm-dir DIR --repo R --tenant T        a SoftHSM2 token in DIR, the tenant's KEK, the repository
- * backup  --repo R --hsm H --tenant T PATH...
+ * backup  --repo R --hsm H --tenant T [--parent auto|none|ID] PATH...
  * restore --repo R --hsm H --tenant T SNAPSHOT --target DIR
  * </pre>
  *
@@ -84,7 +84,8 @@ public final class StorageBenchMain {
              Repository repo = Repository.open(a.path("--repo"), vault, Repository.LockMode.SHARED, Clock.systemUTC(),
                      new SecureRandom())) {
             List<Path> paths = a.positional().stream().map(Path::of).toList();
-            Snapshot s = Backup.run(repo, new Backup.Options(a.value("--tenant"), paths, Set.of("bench"), "bench", "auto", null));
+            String parent = a.options().getOrDefault("--parent", "auto");
+            Snapshot s = Backup.run(repo, new Backup.Options(a.value("--tenant"), paths, Set.of("bench"), "bench", parent, null));
             Snapshot.Summary m = s.summary();
             return BenchJson.line("step", "backup", "snapshot", s.id(), "files", m.files(), "dirs", m.dirs(), "bytes", m.bytes(),
                     "bytesRead", m.bytesRead(), "newBlobs", m.newBlobs(), "newBytes", m.newBytes(), "errors", m.errors(),

@@ -212,7 +212,9 @@ public final class Backup {
             Node parentNode = parentTree == null ? null : parentTree.find(leaf.bytes());
             try (Dir d = Dir.open(at)) {
                 FileStat st = d.stat(leaf);
-                v.children.put(leaf, entry(d, leaf, st, parentNode).join());
+                CompletableFuture<Node> top = entry(d, leaf, st, parentNode);
+                finishPending(true);
+                v.children.put(leaf, await(top)); // before d closes: a file named as a root is read through d
             } catch (FsException e) {
                 throw new RepoException("cannot back up " + p + " (" + e.errnoName() + "): check that it exists and is readable", e);
             }
@@ -262,16 +264,23 @@ public final class Backup {
         switch (st.type()) {
             case DIRECTORY -> {
                 dirs.incrementAndGet();
-                try (Dir sub = dir.openDir(name)) {
-                    Tree parentTree = parentNode != null && parentNode.type() == Node.Type.DIRECTORY && parentNode.subtree() != null
-                            ? safeTree(parentNode.subtree()) : null;
-                    byte[] id = walk(sub, parentTree);
-                    return CompletableFuture.completedFuture(dirNode(name, st, xattrs, id, false, ""));
+                Dir sub = null;
+                List<NativeName> names;
+                try {
+                    sub = dir.openDir(name);
+                    names = sub.list();
                 } catch (FsException e) {
+                    if (sub != null) {
+                        sub.close();
+                    }
                     errors.incrementAndGet();
                     byte[] empty = writer.put(BlobType.TREE, new Tree(List.of()).encode());
                     return CompletableFuture.completedFuture(dirNode(name, st, xattrs, empty, true, "cannot read directory: " + e.errnoName()));
                 }
+                Tree parentTree = parentNode != null && parentNode.type() == Node.Type.DIRECTORY && parentNode.subtree() != null
+                        ? safeTree(parentNode.subtree()) : null;
+                Map<XattrName, byte[]> x = xattrs;
+                return walk(sub, names, parentTree).thenApply(id -> dirNode(name, st, x, id, false, ""));
             }
             case FILE -> {
                 files.incrementAndGet();
@@ -304,12 +313,23 @@ public final class Backup {
     }
 
     /**
-     * Walks one directory and stores its TREE blob; returns the blob id. The files in it are read by the
-     * reader threads; this returns only when all of them are done, since they use {@code dir}, which the
-     * caller closes.
+     * A directory whose entries are all submitted: its tree is stored once the files in it are read. Its
+     * {@code Dir} stays open until then, since reader threads open the files through it.
      */
-    private byte[] walk(Dir dir, Tree parentTree) {
-        List<NativeName> names = dir.list();
+    private record PendingDir(Dir dir, List<CompletableFuture<Node>> children, CompletableFuture<byte[]> tree) {
+    }
+
+    /** Directories waiting for their files, in post-order (a directory after everything below it). */
+    private final java.util.ArrayDeque<PendingDir> pending = new java.util.ArrayDeque<>();
+    private int pendingEntries;
+
+    /**
+     * Walks one directory (taking ownership of {@code dir}) and returns the future id of its TREE blob.
+     * The walk does not wait for the files it hands to the reader threads: it goes on to the next
+     * directories, so one large file does not leave the other reader idle, and the directory's tree is
+     * stored later by {@link #finishPending} on this thread.
+     */
+    private CompletableFuture<byte[]> walk(Dir dir, List<NativeName> names, Tree parentTree) {
         List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
         try {
             for (NativeName name : names) {
@@ -323,19 +343,64 @@ public final class Backup {
                 Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
                 children.add(entry(dir, name, st, parentNode));
             }
-            List<Node> nodes = new ArrayList<>(children.size());
-            for (CompletableFuture<Node> f : children) {
-                nodes.add(await(f));
-            }
-            return writer.put(BlobType.TREE, new Tree(nodes).encode());
         } catch (RuntimeException | Error e) {
             for (CompletableFuture<Node> f : children) {
                 try {
-                    f.join(); // no reader may still use dir once the caller closes it
+                    f.join(); // no reader may still use dir once it is closed
                 } catch (RuntimeException ignored) {
                     // the first failure is the one reported
                 }
             }
+            dir.close();
+            throw e;
+        }
+        PendingDir p = new PendingDir(dir, children, new CompletableFuture<>());
+        pending.addLast(p); // after its subdirectories, which were added while listing it: post-order
+        pendingEntries += children.size();
+        finishPending(false);
+        return p.tree();
+    }
+
+    /** Open directories, and entries in them, beyond which the walk waits for the oldest directory. */
+    static final int MAX_PENDING_DIRS = 64;
+    static final int MAX_PENDING_ENTRIES = 8192;
+
+    /**
+     * Stores the trees of pending directories, oldest first, whose entries are all done; with
+     * {@code all}, or while too many are pending, waits for them. The oldest first keeps post-order, so
+     * a directory's subdirectories are stored before it. On failure, waits until no reader uses any
+     * pending directory, closes them all and rethrows.
+     */
+    private void finishPending(boolean all) {
+        try {
+            while (!pending.isEmpty()) {
+                PendingDir p = pending.peekFirst();
+                boolean ready = p.children().stream().allMatch(CompletableFuture::isDone);
+                if (!ready && !all && pending.size() <= MAX_PENDING_DIRS && pendingEntries <= MAX_PENDING_ENTRIES) {
+                    return;
+                }
+                List<Node> nodes = new ArrayList<>(p.children().size());
+                for (CompletableFuture<Node> f : p.children()) {
+                    nodes.add(await(f));
+                }
+                pending.pollFirst();
+                pendingEntries -= p.children().size();
+                p.dir().close();
+                p.tree().complete(writer.put(BlobType.TREE, new Tree(nodes).encode()));
+            }
+        } catch (RuntimeException | Error e) {
+            for (PendingDir p : pending) {
+                for (CompletableFuture<Node> f : p.children()) {
+                    try {
+                        f.join(); // no reader may still use p.dir() once it is closed
+                    } catch (RuntimeException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                p.dir().close();
+                p.tree().completeExceptionally(e);
+            }
+            pending.clear();
             throw e;
         }
     }

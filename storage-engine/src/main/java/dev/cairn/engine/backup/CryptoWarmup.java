@@ -13,9 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
  * JDK reaches its AES/GHASH/SHA intrinsics (AES-NI, VAES, CLMUL, SHA-NI) only from C2-compiled callers,
  * and C2 compiles a method after some thousands of calls: a short-lived process that makes one call per
  * blob ran GCM at about 220 MB/s for its first thousands of blobs instead of several GB/s (measured:
- * 75 MiB in 64 KiB blobs took 358 ms to encrypt and 376 ms to decrypt cold, 19 ms and 50 ms after this
- * warm-up, which costs about 0.2 s of one core, on a background thread). Uses a random throwaway key and
- * zeros; touches no tenant key. Idempotent per process.
+ * 75 MiB in 64 KiB blobs took 358 ms to encrypt and 376 ms to decrypt cold, 19 ms and 50 ms after a
+ * warm-up like this one, which costs about 0.2 s of one core, on a background thread). Uses a random
+ * throwaway key and zeros; touches no tenant key. Idempotent per process.
  */
 public final class CryptoWarmup {
     /** Calls per operation: above HotSpot's tier-4 invocation threshold (5000 with tiered compilation) for the callers. */
@@ -41,13 +41,14 @@ public final class CryptoWarmup {
     }
 
     /**
-     * The input length of round {@code i}: mostly 1 KiB, every 10th 80 KiB, every 250th 1.5 MiB, so that
-     * the branches real blobs take (above GCM's 64 KiB parallel threshold and its 1 MiB split) are seen
-     * taken while compiling; a branch never taken in warm-up becomes a trap that sends the first big blob
-     * back to the interpreter.
+     * Rounds that also decrypt a 1.5 MiB blob in one call (restore only): so that the branch for blobs
+     * above GCM's 1 MiB split is seen taken while compiling. A branch never taken in warm-up becomes a
+     * trap that sends the first big blob back to the interpreter. The other rounds use 512 bytes, GCM's
+     * smallest parallel block, which is enough to compile every call on the way: warm-up is about calls,
+     * not bytes, and bytes before compilation are slow (about 0.2 s of CPU here for the whole warm-up).
      */
-    static int length(int i) {
-        return i % 250 == 0 ? 3 << 19 : i % 10 == 0 ? 80 << 10 : 1 << 10;
+    static boolean big(int i) {
+        return i % 500 == 0;
     }
 
     static void run(Use use) {
@@ -58,29 +59,31 @@ public final class CryptoWarmup {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(k, "HmacSHA256"));
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            byte[] plain = new byte[3 << 19];
+            byte[] plain = new byte[use == Use.RESTORE ? 3 << 19 : 1024];
             byte[] sealed = new byte[plain.length + 16];
             byte[] aad = new byte[70];
             byte[] nonce = new byte[12];
+            byte[] hmacInput = new byte[128 << 10];
             for (int i = 0; i < ROUNDS; i++) {
-                int len = length(i);
                 setCounter(nonce, 2L * i);
                 c.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(128, nonce));
                 c.updateAAD(aad);
-                int half = Math.min(len / 2, 64 << 10);
-                int n = c.update(plain, 0, half, sealed, 0); // PackWriter's path: update slices, then doFinal
-                n += c.doFinal(plain, half, Math.min(len, 128 << 10) - half, sealed, n);
+                int n = c.update(plain, 0, 512, sealed, 0); // PackWriter's path: update slices, then doFinal
+                n += c.doFinal(plain, 512, 512, sealed, n);
                 c.init(Cipher.DECRYPT_MODE, aes, new GCMParameterSpec(128, nonce));
                 c.updateAAD(aad);
-                c.doFinal(sealed, 0, n, plain, 0); // encrypt-side lengths stop at 128 KiB; decrypt the big ones below
-                if (use == Use.RESTORE && len > (128 << 10)) {
+                c.doFinal(sealed, 0, n, plain, 0); // Repository.readBlob's path: one doFinal
+                if (use == Use.RESTORE && big(i)) {
                     setCounter(nonce, 2L * i + 1);
                     c.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(128, nonce));
-                    n = c.doFinal(plain, 0, len, sealed, 0);
+                    n = c.doFinal(plain, 0, plain.length, sealed, 0);
                     c.init(Cipher.DECRYPT_MODE, aes, new GCMParameterSpec(128, nonce));
-                    c.doFinal(sealed, 0, n, plain, 0); // Repository.readBlob's path: one doFinal
+                    c.doFinal(sealed, 0, n, plain, 0);
                 }
-                mac.update(plain, 0, len);
+                mac.update(plain, 0, 1024);
+                if (i % 100 == 0) {
+                    mac.update(hmacInput, 0, hmacInput.length); // chunk-sized input now and then, for the same reason as big()
+                }
                 mac.doFinal();
             }
         } catch (GeneralSecurityException | RuntimeException e) {
