@@ -90,12 +90,16 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--keep", description = "keep the index directory")
         boolean keep;
 
+        @Option(names = "--skip-experiments",
+                description = "do not measure the alternatives (compacted store with a larger block cache, MultiGet, an in-memory id table)")
+        boolean skipExperiments;
+
         @Option(names = "--work-dir", defaultValue = "${env:TMPDIR:-/tmp}", paramLabel = "DIR", description = "where the index is made (default: /tmp)")
         Path workDir;
 
         @Override
         public Integer call() {
-            IndexBench.run(new IndexBench.Options(entries, perPack, lookups, keep, workDir), spec.commandLine().getOut(),
+            IndexBench.run(new IndexBench.Options(entries, perPack, lookups, keep, workDir, !skipExperiments), spec.commandLine().getOut(),
                     spec.commandLine().getErr());
             return 0;
         }

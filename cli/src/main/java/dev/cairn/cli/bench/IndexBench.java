@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class IndexBench {
     /** Lookups per measurement, split across the threads. */
-    public record Options(long entries, int perPack, long lookups, boolean keep, Path workDir) {
+    public record Options(long entries, int perPack, long lookups, boolean keep, Path workDir, boolean experiments) {
         public Options {
             if (entries < 1000 || entries > 100_000_000L || perPack < 1 || perPack > 100_000 || lookups < 1000) {
                 throw new IllegalArgumentException("--entries is 1000 to 100000000, --per-pack 1 to 100000, --lookups at least 1000");
@@ -74,6 +74,9 @@ public final class IndexBench {
                         "best_find_per_s", Math.round(best), "target_per_s", (long) TARGET_PER_SECOND, "met", best >= TARGET_PER_SECOND,
                         "rss_mib", rssMib(), "load_avg", StorageBench.loadAverage()));
                 out.flush();
+            }
+            if (o.experiments()) {
+                IndexExperiments.run(indexDir, o, out, err);
             }
         } finally {
             if (o.keep()) {
@@ -126,7 +129,7 @@ public final class IndexBench {
      * Times {@code lookups} lookups on {@code threads} threads (ids chosen at random among the present ones,
      * or absent ones) and prints a line unless {@code present} is null (warm-up). Returns lookups per second.
      */
-    private static double measure(RepoIndex index, Options o, int threads, long lookups, String phase, boolean find,
+    static double measure(RepoIndex index, Options o, int threads, long lookups, String phase, boolean find,
                                   PrintWriter out, Boolean present) {
         AtomicLong misses = new AtomicLong();
         long per = lookups / threads;

@@ -31,13 +31,21 @@ public record RepoConfig(int version, String id, Instant created, long packTarge
                          Map<String, Integer> tenants, int fineCompressionLevel) {
     public static final int VERSION = 1;
     public static final long DEFAULT_PACK_TARGET = 64L << 20;
-    public static final int DEFAULT_COMPRESSION_LEVEL = 3;
     /**
-     * zstd level of new repositories' fine class: level 1 compresses VM images as well as level 3 does
-     * (2.14x vs 2.12x on the clinic dataset's 64 KiB chunks) and the SQL dump nearly as well (4.20x vs
-     * 4.29x), at about twice the speed (docs/benchmarks.md).
+     * zstd level of new repositories' default class (and trees): 1. Level 3 stores the clinic dataset's
+     * DICOM images 12% smaller (2.11x vs 1.87x) and text 5% smaller, but compresses them at 0.4-0.7x the
+     * speed; on the whole day-1 backup it costs about 15% more CPU for 3% less repository, and CPU is what
+     * the backup window is short of (docs/benchmarks.md). An operator may set 3 in config.json.
+     */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 1;
+    /**
+     * zstd level of new repositories' fine class: 1. Level 3 gains nothing on VM images (2.42x vs 2.40x
+     * on the clinic dataset's 64 KiB chunks) and little on the SQL dump (4.33x vs 4.25x), at 0.6-0.8x the
+     * speed (docs/benchmarks.md).
      */
     public static final int DEFAULT_FINE_COMPRESSION_LEVEL = 1;
+    /** The level a config.json without {@code compression.level} meant: zstd's own default. */
+    static final int LEGACY_COMPRESSION_LEVEL = 3;
     public static final List<String> DEFAULT_FINE_FOR = List.of("*.raw", "*.img", "*.qcow2", "*.vmdk", "*.vhd", "*.vhdx",
             "*.sql", "*.dump");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,7 +156,7 @@ public record RepoConfig(int version, String id, Instant created, long packTarge
             ch.path("fineFor").forEach(n -> fine.add(n.asText()));
             Map<String, Integer> tenants = new LinkedHashMap<>();
             o.path("tenants").fields().forEachRemaining(e -> tenants.put(e.getKey(), e.getValue().asInt()));
-            int level = o.path("compression").path("level").asInt(DEFAULT_COMPRESSION_LEVEL);
+            int level = o.path("compression").path("level").asInt(LEGACY_COMPRESSION_LEVEL);
             return new RepoConfig(v, o.path("id").asText(), Instant.parse(o.path("created").asText()),
                     o.path("packTargetBytes").asLong(), level, params(ch.path("default")), params(ch.path("fine")), fine, tenants,
                     o.path("compression").path("fineLevel").asInt(level));

@@ -72,12 +72,14 @@ class RepoConfigTest {
 
     @Test
     void levelsSurviveEncodingAndAnOlderConfigUsesOneLevelForBoth() {
-        RepoConfig c = FRESH.withTenant("clinic-a");
+        RepoConfig c = new RepoConfig(1, "id", Instant.EPOCH, RepoConfig.DEFAULT_PACK_TARGET, 3, ChunkerParams.DEFAULT,
+                ChunkerParams.FINE, RepoConfig.DEFAULT_FINE_FOR, Map.of(), 1).withTenant("clinic-a");
         RepoConfig back = RepoConfig.decode(c.encode(), Path.of("config.json"));
         assertThat(back).isEqualTo(c);
         assertThat(back.fineCompressionLevel()).isEqualTo(1);
         assertThat(back.compressionLevel()).isEqualTo(3);
         assertThat(new String(c.encode(), StandardCharsets.UTF_8)).contains("\"fineLevel\" : 1");
+        assertThat(RepoConfig.decode(FRESH.encode(), Path.of("config.json"))).isEqualTo(FRESH);
 
         String older = new String(c.encode(), StandardCharsets.UTF_8).replaceAll(",\\s*\"fineLevel\" : 1", "");
         assertThat(older).doesNotContain("fineLevel");
