@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.cli.bench.IndexBench;
+import dev.cairn.cli.bench.StorageBench;
 import dev.cairn.tape.device.TapeDrive;
 import dev.cairn.tape.device.TapeLibrary;
 import dev.cairn.tape.scsi.Cdb;
@@ -27,11 +29,81 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cairn bench ...}: benchmarks print figures; they assert nothing (tests do that). Each prints
- * one JSON line per measurement and a line of ratios against the reference.
+ * one JSON line per measurement and a line of ratios against the reference. {@code cairn bench} alone is
+ * the storage benchmark against restic and borg ({@link StorageBench}, docs/benchmarks.md).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, not tests).",
-        subcommands = {BenchCommand.Tape.class})
-final class BenchCommand {
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (figures, not tests). Without a subcommand: the storage engine against restic and borg.",
+        subcommands = {BenchCommand.Tape.class, BenchCommand.Index.class})
+final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--size-mb", defaultValue = "2048", paramLabel = "MB", description = "dataset size (default: ${DEFAULT-VALUE})")
+    int sizeMb;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "dataset seed (default: ${DEFAULT-VALUE})")
+    int seed;
+
+    @Option(names = "--tools", defaultValue = "cairn,restic,borg", split = ",", paramLabel = "T,T",
+            description = "tools to measure, in order (default: ${DEFAULT-VALUE}); ratios need restic")
+    List<String> tools;
+
+    @Option(names = "--json", description = "print only the JSON lines (no table)")
+    boolean json;
+
+    @Option(names = "--keep", description = "keep the work directory (trees, repositories, outputs)")
+    boolean keep;
+
+    @Option(names = "--work-dir", defaultValue = "${env:TMPDIR:-/tmp}", paramLabel = "DIR",
+            description = "where the scratch directory is made (default: $TMPDIR or /tmp)")
+    Path workDir;
+
+    @Option(names = "--generator", paramLabel = "FILE",
+            description = "the dataset generator (default: ../shared/bench/gen-clinic-dataset.py beside the project)")
+    Path generator;
+
+    @Override
+    public Integer call() {
+        Path gen = generator != null ? generator
+                : Path.of(System.getProperty("cairn.home", "."), "..", "shared", "bench", "gen-clinic-dataset.py").toAbsolutePath().normalize();
+        StorageBench.run(new StorageBench.Options(sizeMb, seed, tools, keep, json, workDir, gen),
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+
+    /** {@code cairn bench index}: random lookups in a RocksDB RepoIndex of 10 M entries (target: 1 M/s). */
+    @Command(name = "index", mixinStandardHelpOptions = true, description = "Index lookups per second on a large RocksDB index.")
+    static final class Index implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--entries", defaultValue = "10000000", paramLabel = "N", description = "blobs in the index (default: ${DEFAULT-VALUE})")
+        long entries;
+
+        @Option(names = "--per-pack", defaultValue = "10000", paramLabel = "N", description = "blobs per added pack (default: ${DEFAULT-VALUE})")
+        int perPack;
+
+        @Option(names = "--lookups", defaultValue = "2000000", paramLabel = "N", description = "lookups per measurement (default: ${DEFAULT-VALUE})")
+        long lookups;
+
+        @Option(names = "--keep", description = "keep the index directory")
+        boolean keep;
+
+        @Option(names = "--skip-experiments",
+                description = "do not measure the alternatives (compacted store with a larger block cache, MultiGet, an in-memory id table)")
+        boolean skipExperiments;
+
+        @Option(names = "--work-dir", defaultValue = "${env:TMPDIR:-/tmp}", paramLabel = "DIR", description = "where the index is made (default: /tmp)")
+        Path workDir;
+
+        @Override
+        public Integer call() {
+            IndexBench.run(new IndexBench.Options(entries, perPack, lookups, keep, workDir, !skipExperiments), spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+            return 0;
+        }
+    }
 
     /**
      * {@code cairn bench tape}: 256 KiB writes (a) to an emulated drive through Cairn's whole tape path

@@ -11,11 +11,14 @@ import dev.cairn.engine.fs.NativeName;
 import dev.cairn.engine.fs.OpenFile;
 import dev.cairn.engine.fs.XattrName;
 import dev.cairn.engine.pack.BlobType;
+import dev.cairn.engine.repo.RepoConfig;
 import dev.cairn.engine.repo.RepoException;
 import dev.cairn.engine.repo.Repository;
 import dev.cairn.engine.snapshot.Snapshot;
 import dev.cairn.engine.tree.Node;
 import dev.cairn.engine.tree.Tree;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,16 +31,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One backup of file trees into a tenant's part of the repository (issue 3, AUTO-2).
  *
- * <p>Pipeline: this thread walks the trees with the native file system layer and reads and chunks
- * changed files (FastCDC, per the repository's chunking for the file's name); worker threads name,
- * deduplicate and compress the chunks; one writer thread encrypts them into packs and indexes each
- * sealed pack. A file whose size, mtime, ctime and inode equal its node in the parent snapshot is not
+ * <p>Pipeline: this thread walks the trees with the native file system layer; reader threads read and
+ * chunk the changed files of a directory in parallel (FastCDC, with the chunking of the file's data
+ * class, {@link dev.cairn.engine.repo.RepoConfig#dataClassFor}); worker threads name, deduplicate and
+ * compress the chunks (zstd at the data class's level); one writer thread encrypts them into packs, and a
+ * sealing thread seals and indexes each full pack (see {@link BlobWriter}). A file whose size, mtime, ctime and inode equal its node in the parent snapshot is not
  * read at all (the files cache of incremental-forever backups). Directories become TREE blobs as the walk
  * leaves them. The snapshot file is written last, after every blob is durable and indexed, so a crash
  * loses at most this snapshot.
@@ -75,10 +82,27 @@ public final class Backup {
         void update(long files, long bytesRead, long bytesSkipped);
     }
 
+    /** Native bytes one {@code pread} fills before they are copied into the chunking window. */
+    static final int READ_BUFFER = 1 << 20;
+    /** Files read at once (by reader threads): enough to keep two cores chunking. */
+    static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /**
+     * Test seams, null in production: where a source may change under a backup. {@code afterListing}
+     * runs on the walking thread between a directory's listing and the stat of its entries;
+     * {@code afterRead} on a reader thread after each {@code pread} of file data, with the backup's
+     * bytes read so far. Reads and walking overlap, so the progress callback marks neither point.
+     */
+    static volatile Runnable afterListing;
+    static volatile java.util.function.LongConsumer afterRead;
+
     private final Repository repo;
     private final Options options;
     private final String tenant;
     private final BlobWriter writer;
+    private final ExecutorService readers;
+    /** Each reader thread's reusable buffers; they die with the pool's threads (Arena.ofAuto). */
+    private final ThreadLocal<ReadBuffers> buffers = ThreadLocal.withInitial(ReadBuffers::new);
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong dirs = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -86,16 +110,29 @@ public final class Backup {
     private final AtomicLong errors = new AtomicLong();
     private final Map<Long, HardLink> hardlinks = new HashMap<>();
     private int nextHardlinkGroup = 1;
-    private byte[] readBuffer; // the walking thread's; chunks are copied out before it is reused
 
     private record HardLink(int group, CompletableFuture<Node> first) {
     }
 
-    private Backup(Repository repo, Options options, BlobWriter writer) {
+    /** A reader thread's native read buffer and heap chunking window, reused from file to file. */
+    private static final class ReadBuffers {
+        final MemorySegment read = Arena.ofAuto().allocate(READ_BUFFER);
+        byte[] window = new byte[0];
+
+        byte[] window(int size) {
+            if (window.length < size) {
+                window = new byte[size];
+            }
+            return window;
+        }
+    }
+
+    private Backup(Repository repo, Options options, BlobWriter writer, ExecutorService readers) {
         this.repo = repo;
         this.options = options;
         this.tenant = options.tenant();
         this.writer = writer;
+        this.readers = readers;
     }
 
     /** Runs the backup and returns the stored snapshot. */
@@ -106,11 +143,14 @@ public final class Backup {
             throw new RepoException("the repository's index is incomplete (" + Repository.INDEX_INCOMPLETE
                     + " exists): run `cairn repo rebuild-index` before the next backup");
         }
+        CryptoWarmup.start(CryptoWarmup.Use.BACKUP);
         long start = System.nanoTime();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 r -> Thread.ofPlatform().name("backup-worker").daemon().unstarted(r));
+        ExecutorService readers = Executors.newFixedThreadPool(READERS,
+                r -> Thread.ofPlatform().name("backup-reader").daemon().unstarted(r));
         try (BlobWriter writer = new BlobWriter(repo, options.tenant(), workers)) {
-            Backup b = new Backup(repo, options, writer);
+            Backup b = new Backup(repo, options, writer, readers);
             Snapshot parent = b.findParent();
             Tree parentRoot = parent == null ? null : b.safeTree(parent.tree()); // damaged: read everything again
             byte[] root = b.backupRoots(parentRoot);
@@ -122,6 +162,7 @@ public final class Backup {
                             b.errors.get(), (System.nanoTime() - start) / 1e9));
             return repo.snapshots().write(s, repo.keys(options.tenant()), repo.tmp());
         } finally {
+            readers.shutdownNow();
             workers.shutdownNow();
         }
     }
@@ -193,7 +234,9 @@ public final class Backup {
             Node parentNode = parentTree == null ? null : parentTree.find(leaf.bytes());
             try (Dir d = Dir.open(at)) {
                 FileStat st = d.stat(leaf);
-                v.children.put(leaf, entry(d, leaf, st, parentNode).join());
+                CompletableFuture<Node> top = entry(d, leaf, st, parentNode);
+                finishPending(true);
+                v.children.put(leaf, await(top)); // before d closes: a file named as a root is read through d
             } catch (FsException e) {
                 throw new RepoException("cannot back up " + p + " (" + e.errnoName() + "): check that it exists and is readable", e);
             }
@@ -243,16 +286,23 @@ public final class Backup {
         switch (st.type()) {
             case DIRECTORY -> {
                 dirs.incrementAndGet();
-                try (Dir sub = dir.openDir(name)) {
-                    Tree parentTree = parentNode != null && parentNode.type() == Node.Type.DIRECTORY && parentNode.subtree() != null
-                            ? safeTree(parentNode.subtree()) : null;
-                    byte[] id = walk(sub, parentTree);
-                    return CompletableFuture.completedFuture(dirNode(name, st, xattrs, id, false, ""));
+                Dir sub = null;
+                List<NativeName> names;
+                try {
+                    sub = dir.openDir(name);
+                    names = sub.list();
                 } catch (FsException e) {
+                    if (sub != null) {
+                        sub.close();
+                    }
                     errors.incrementAndGet();
                     byte[] empty = writer.put(BlobType.TREE, new Tree(List.of()).encode());
                     return CompletableFuture.completedFuture(dirNode(name, st, xattrs, empty, true, "cannot read directory: " + e.errnoName()));
                 }
+                Tree parentTree = parentNode != null && parentNode.type() == Node.Type.DIRECTORY && parentNode.subtree() != null
+                        ? safeTree(parentNode.subtree()) : null;
+                Map<XattrName, byte[]> x = xattrs;
+                return walk(sub, names, parentTree).thenApply(id -> dirNode(name, st, x, id, false, ""));
             }
             case FILE -> {
                 files.incrementAndGet();
@@ -284,26 +334,124 @@ public final class Backup {
         }
     }
 
-    /** Walks one directory and stores its TREE blob; returns the blob id. */
-    private byte[] walk(Dir dir, Tree parentTree) {
-        List<NativeName> names = dir.list();
+    /**
+     * A directory whose entries are all submitted: its tree is stored once the files in it are read. Its
+     * {@code Dir} stays open until then, since reader threads open the files through it.
+     */
+    private record PendingDir(Dir dir, List<CompletableFuture<Node>> children, CompletableFuture<byte[]> tree) {
+    }
+
+    /** Directories waiting for their files, in post-order (a directory after everything below it). */
+    private final java.util.ArrayDeque<PendingDir> pending = new java.util.ArrayDeque<>();
+    private int pendingEntries;
+
+    /**
+     * Walks one directory (taking ownership of {@code dir}) and returns the future id of its TREE blob.
+     * The walk does not wait for the files it hands to the reader threads: it goes on to the next
+     * directories, so one large file does not leave the other reader idle, and the directory's tree is
+     * stored later by {@link #finishPending} on this thread.
+     */
+    private CompletableFuture<byte[]> walk(Dir dir, List<NativeName> names, Tree parentTree) {
         List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
-        for (NativeName name : names) {
-            FileStat st;
-            try {
-                st = dir.stat(name);
-            } catch (FsException e) {
-                errors.incrementAndGet(); // vanished between list and stat: nothing to record
-                continue;
+        try {
+            Runnable listed = afterListing;
+            if (listed != null) {
+                listed.run();
             }
-            Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
-            children.add(entry(dir, name, st, parentNode));
+            for (NativeName name : names) {
+                FileStat st;
+                try {
+                    st = dir.stat(name);
+                } catch (FsException e) {
+                    errors.incrementAndGet(); // vanished between list and stat: nothing to record
+                    continue;
+                }
+                Node parentNode = parentTree == null ? null : parentTree.find(name.bytes());
+                children.add(entry(dir, name, st, parentNode));
+            }
+        } catch (RuntimeException | Error e) {
+            for (CompletableFuture<Node> f : children) {
+                try {
+                    f.join(); // no reader may still use dir once it is closed
+                } catch (RuntimeException ignored) {
+                    // the first failure is the one reported
+                }
+            }
+            dir.close();
+            throw e;
         }
-        List<Node> nodes = new ArrayList<>(children.size());
-        for (CompletableFuture<Node> f : children) {
-            nodes.add(f.join());
+        PendingDir p = new PendingDir(dir, children, new CompletableFuture<>());
+        pending.addLast(p); // after its subdirectories, which were added while listing it: post-order
+        pendingEntries += children.size();
+        finishPending(false);
+        return p.tree();
+    }
+
+    /** Open directories, and entries in them, beyond which the walk waits for the oldest directory. */
+    static final int MAX_PENDING_DIRS = 64;
+    static final int MAX_PENDING_ENTRIES = 8192;
+
+    /**
+     * Stores the trees of pending directories, oldest first, whose entries are all done; with
+     * {@code all}, or while too many are pending, waits for them. The oldest first keeps post-order, so
+     * a directory's subdirectories are stored before it. On failure, waits until no reader uses any
+     * pending directory, closes them all and rethrows.
+     */
+    private void finishPending(boolean all) {
+        try {
+            while (!pending.isEmpty()) {
+                PendingDir p = pending.peekFirst();
+                boolean ready = p.children().stream().allMatch(CompletableFuture::isDone);
+                if (!ready && !all && pending.size() <= MAX_PENDING_DIRS && pendingEntries <= MAX_PENDING_ENTRIES) {
+                    return;
+                }
+                List<Node> nodes = new ArrayList<>(p.children().size());
+                for (CompletableFuture<Node> f : p.children()) {
+                    nodes.add(await(f));
+                }
+                pending.pollFirst();
+                pendingEntries -= p.children().size();
+                p.dir().close();
+                p.tree().complete(writer.put(BlobType.TREE, new Tree(nodes).encode()));
+            }
+        } catch (RuntimeException | Error e) {
+            for (PendingDir p : pending) {
+                for (CompletableFuture<Node> f : p.children()) {
+                    try {
+                        f.join(); // no reader may still use p.dir() once it is closed
+                    } catch (RuntimeException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                p.dir().close();
+                p.tree().completeExceptionally(e);
+            }
+            pending.clear();
+            throw e;
         }
-        return writer.put(BlobType.TREE, new Tree(nodes).encode());
+    }
+
+    /** Waits for a node, reporting progress meanwhile (progress is reported from the walking thread only). */
+    private Node await(CompletableFuture<Node> f) {
+        while (true) {
+            try {
+                return f.get(250, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                options.progress().update(files.get(), bytesRead.get(), 0);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
     private CompletableFuture<Node> file(Dir dir, NativeName name, FileStat st, Map<XattrName, byte[]> xattrs, Node parentNode) {
@@ -324,7 +472,8 @@ public final class Backup {
                     null, group, false, ""));
             options.progress().update(files.get(), bytesRead.get(), st.size());
         } else {
-            result = read(dir, name, st, xattrs, group);
+            int g = group;
+            result = CompletableFuture.supplyAsync(() -> read(dir, name, st, xattrs, g), readers).thenCompose(f -> f);
         }
         if (group != 0) {
             hardlinks.put(st.dev() * 31 + st.inode(), new HardLink(group, result));
@@ -354,9 +503,9 @@ public final class Backup {
             if (sparse) {
                 extents = data.stream().map(e -> new long[] {e.offset(), e.length()}).toList();
             }
-            ChunkerParams params = repo.config().chunkingFor(name.bytes());
+            RepoConfig.DataClass dc = repo.config().dataClassFor(name.bytes());
             List<Extent> toRead = sparse ? data : opened.size() == 0 ? List.of() : List.of(new Extent(0, opened.size()));
-            chunkInto(f, toRead, params, chunks);
+            chunkInto(f, toRead, dc.chunking(), dc.compressionLevel(), chunks);
             FileStat after = f.stat();
             if (after.size() != opened.size() || !after.mtime().equals(opened.mtime())) {
                 problem = "changed while being backed up";
@@ -377,13 +526,15 @@ public final class Backup {
                 chunks.stream().map(CompletableFuture::join).toList(), ex, null, g, !why.isEmpty(), why));
     }
 
-    /** Reads the extents as one stream, cuts it with FastCDC and submits every chunk. */
-    private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, List<CompletableFuture<byte[]>> out) {
-        int window = Math.max(params.max() * 2, 4 << 20);
-        if (readBuffer == null || readBuffer.length < window) {
-            readBuffer = new byte[window]; // one per backup: zeroing 16 MiB per small file cost more than reading it
-        }
-        byte[] buf = readBuffer;
+    /**
+     * Reads the extents as one stream, cuts it with FastCDC and submits every chunk. Runs on a reader
+     * thread: each {@code pread} fills the thread's native buffer, which is copied once into the heap
+     * window the chunker cuts; each chunk is copied out of the window into a pooled array for the writer.
+     */
+    private void chunkInto(OpenFile f, List<Extent> extents, ChunkerParams params, int level, List<CompletableFuture<byte[]>> out) {
+        ReadBuffers rb = buffers.get();
+        byte[] buf = rb.window(Math.max(params.max() * 2, 4 << 20));
+        MemorySegment window = MemorySegment.ofArray(buf);
         int start = 0;
         int filled = 0;
         for (Extent e : extents) {
@@ -395,26 +546,35 @@ public final class Backup {
                     filled -= start;
                     start = 0;
                 }
-                int n = f.read(pos, buf, filled, (int) Math.min(buf.length - filled, end - pos));
+                int want = (int) Math.min(Math.min(buf.length - filled, end - pos), READ_BUFFER);
+                int n = f.read(pos, rb.read.asSlice(0, want));
                 if (n <= 0) {
                     break; // the file got shorter: recorded by the caller's second stat
                 }
+                MemorySegment.copy(rb.read, 0, window, filled, n);
                 pos += n;
                 filled += n;
-                bytesRead.addAndGet(n);
-                while (filled - start >= params.max()) {
-                    int cut = Chunker.cut(buf, start, filled - start, params);
-                    out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
-                    start += cut;
+                long soFar = bytesRead.addAndGet(n);
+                java.util.function.LongConsumer seam = afterRead;
+                if (seam != null) {
+                    seam.accept(soFar);
                 }
-                options.progress().update(files.get(), bytesRead.get(), 0);
+                while (filled - start >= params.max()) {
+                    start += submitChunk(buf, start, Chunker.cut(buf, start, filled - start, params), level, out);
+                }
             }
         }
         while (filled > start) {
-            int cut = Chunker.cut(buf, start, filled - start, params);
-            out.add(writer.submit(BlobType.DATA, java.util.Arrays.copyOfRange(buf, start, start + cut), 0, cut));
-            start += cut;
+            start += submitChunk(buf, start, Chunker.cut(buf, start, filled - start, params), level, out);
         }
+    }
+
+    /** Copies {@code window[start, start + len)} into a pooled array and submits it; returns {@code len}. */
+    private int submitChunk(byte[] window, int start, int len, int level, List<CompletableFuture<byte[]>> out) {
+        byte[] chunk = writer.buffer(len);
+        System.arraycopy(window, start, chunk, 0, len);
+        out.add(writer.submit(BlobType.DATA, chunk, 0, len, level));
+        return len;
     }
 
     // ------------------------------------------------------------------ nodes

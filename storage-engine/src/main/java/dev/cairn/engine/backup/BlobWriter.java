@@ -1,6 +1,6 @@
 package dev.cairn.engine.backup;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import dev.cairn.engine.crypto.TenantKeys;
 import dev.cairn.engine.index.RepoIndex;
 import dev.cairn.engine.pack.BlobType;
@@ -9,28 +9,41 @@ import dev.cairn.engine.pack.PackFormat;
 import dev.cairn.engine.pack.PackInfo;
 import dev.cairn.engine.pack.PackWriter;
 import dev.cairn.engine.repo.Repository;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The write half of the data pipeline for one tenant: name each blob (HMAC on a worker thread), skip it
- * when the index or this session already has it, compress it (zstd, kept raw when that does not shrink
- * it), and hand it to one writer thread that seals it into packs and publishes each sealed pack to the
- * index (docs/formats/repository.md, rule 1). Memory is bounded: at most {@link #IN_FLIGHT_BYTES} of blob
- * data is between {@link #submit} and the pack file. After any failure every later call fails with it.
- * Thread safe.
+ * when the index or this session already has it, compress it (zstd at the level of its data class, kept
+ * raw when that does not shrink it), and hand it to one writer thread that encrypts it into the current
+ * pack. A full pack goes to a sealing thread (footer, fsync, read-back check, rename, directory fsync)
+ * and is published to the index once durable (docs/formats/repository.md, rule 1), while the writer fills
+ * the next one: the fsync of one pack overlaps the filling of the next. Memory is bounded: at most
+ * {@link #IN_FLIGHT_BYTES} of blob data is between {@link #submit} and the pack file, and at most
+ * {@link #SEALING} packs wait for their seal. Chunk arrays are recycled: take them from {@link #buffer},
+ * and the writer reuses every array it was given once the blob is in a pack (a {@link BufferPool}).
+ * After any failure every later call fails with it. Thread safe.
  */
 public final class BlobWriter implements AutoCloseable {
-    static final long IN_FLIGHT_BYTES = 160L << 20;
-    private static final Item FLUSH = new Item(null, null, null, 0, null, 0);
+    static final long IN_FLIGHT_BYTES = 96L << 20;
+    /** Packs handed to the sealing thread and not yet sealed; the writer waits beyond this. */
+    static final int SEALING = 2;
+    private static final Item FLUSH = new Item(null, null, null, 0, 0, 0, null, 0);
 
     private final Repository repo;
     private final String tenant;
@@ -44,6 +57,11 @@ public final class BlobWriter implements AutoCloseable {
     private final Semaphore budget = new Semaphore((int) (IN_FLIGHT_BYTES >> 10));
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(256);
     private final Thread writerThread;
+    private final ExecutorService sealer;
+    private final Semaphore sealSlots = new Semaphore(SEALING);
+    private final List<Future<?>> seals = new ArrayList<>();
+    private final ConcurrentLinkedQueue<ZstdCompressCtx> compressors = new ConcurrentLinkedQueue<>();
+    private final BufferPool pool = new BufferPool(IN_FLIGHT_BYTES);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicLong newBytes = new AtomicLong();
@@ -53,7 +71,8 @@ public final class BlobWriter implements AutoCloseable {
     private long flushCount;
     private PackWriter pack;
 
-    private record Item(BlobType type, byte[] id, byte[] stored, int rawLength, Compression compression, int permits) {
+    /** A blob for the pack: {@code stored[off, off + len)}, the plaintext or its zstd frame. */
+    private record Item(BlobType type, byte[] id, byte[] stored, int off, int len, int rawLength, Compression compression, int permits) {
     }
 
     /** A blob id as a map key. */
@@ -91,14 +110,29 @@ public final class BlobWriter implements AutoCloseable {
         this.workers = workers;
         this.index = repo.index();
         this.level = repo.config().compressionLevel();
+        this.sealer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pack-sealer").daemon().unstarted(r));
         this.writerThread = Thread.ofPlatform().name("pack-writer " + tenant).daemon().start(this::writeLoop);
     }
 
     /**
-     * Queues {@code len} bytes of {@code data} (which the writer now owns) as a blob; the future gives its
-     * id. Blocks while too much data is in flight.
+     * An array for a chunk of {@code len} bytes, from the pool; hand it back through {@link #submit}.
+     */
+    public byte[] buffer(int len) {
+        return pool.get(len);
+    }
+
+    /**
+     * Queues {@code len} bytes of {@code data} as a blob compressed at the repository's default level;
+     * the future gives its id. The writer now owns {@code data}: it reuses the array once the blob is
+     * stored (or found a duplicate), so the caller must not touch it again. Blocks while too much data is
+     * in flight.
      */
     public CompletableFuture<byte[]> submit(BlobType type, byte[] data, int off, int len) {
+        return submit(type, data, off, len, level);
+    }
+
+    /** {@link #submit(BlobType, byte[], int, int)} at zstd {@code zstdLevel} (0: stored raw). */
+    public CompletableFuture<byte[]> submit(BlobType type, byte[] data, int off, int len, int zstdLevel) {
         rethrow();
         int permits = Math.max(1, len >> 10);
         try {
@@ -109,7 +143,7 @@ public final class BlobWriter implements AutoCloseable {
         }
         int held = Math.min(permits, (int) (IN_FLIGHT_BYTES >> 10));
         pending.incrementAndGet();
-        return CompletableFuture.supplyAsync(() -> process(type, data, off, len, held), workers).whenComplete((id, e) -> {
+        return CompletableFuture.supplyAsync(() -> process(type, data, off, len, held, zstdLevel), workers).whenComplete((id, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
@@ -121,32 +155,32 @@ public final class BlobWriter implements AutoCloseable {
         return submit(type, data, 0, data.length).join();
     }
 
-    private byte[] process(BlobType type, byte[] data, int off, int len, int permits) {
+    private byte[] process(BlobType type, byte[] data, int off, int len, int permits, int zstdLevel) {
         boolean handedOver = false;
         try {
             byte[] id = keys.blobId(data, off, len);
             Key key = new Key(id);
             if (seen.contains(key) || (skipIndexed && index.contains(tenantNo, type, id)) || !seen.add(key)) {
+                pool.put(data);
                 return id;
             }
-            byte[] stored = data;
-            int storedOff = off;
-            int storedLen = len;
-            Compression c = Compression.NONE;
-            if (level != 0 && len >= 64) {
-                byte[] z = new byte[(int) Zstd.compressBound(len)];
-                long n = Zstd.compressByteArray(z, 0, z.length, data, off, len, level);
-                if (!Zstd.isError(n) && n < len) {
-                    stored = z;
-                    storedOff = 0;
-                    storedLen = (int) n;
-                    c = Compression.ZSTD;
+            Item item = null;
+            if (zstdLevel != 0 && len >= 64) {
+                byte[] frame = pool.get(len);
+                int n = compress(data, off, len, frame, zstdLevel);
+                if (n < len) {
+                    pool.put(data);
+                    item = new Item(type, id, frame, 0, n, len, Compression.ZSTD, permits);
+                } else {
+                    pool.put(frame);
                 }
             }
-            byte[] exact = storedOff == 0 && storedLen == stored.length ? stored : Arrays.copyOfRange(stored, storedOff, storedOff + storedLen);
+            if (item == null) {
+                item = new Item(type, id, data, off, len, len, Compression.NONE, permits);
+            }
             newBlobs.incrementAndGet();
             newBytes.addAndGet(len);
-            queue.put(new Item(type, id, exact, len, c, permits));
+            queue.put(item);
             handedOver = true;
             return id;
         } catch (InterruptedException e) {
@@ -157,6 +191,23 @@ public final class BlobWriter implements AutoCloseable {
                 budget.release(permits);
                 pending.decrementAndGet();
             }
+        }
+    }
+
+    /**
+     * zstd frame of {@code data[off, off + len)} in {@code frame} (which holds the worst case); a context
+     * per call would rebuild zstd's tables every time, so contexts are kept and reused.
+     */
+    private int compress(byte[] data, int off, int len, byte[] frame, int zstdLevel) {
+        ZstdCompressCtx z = compressors.poll();
+        if (z == null) {
+            z = new ZstdCompressCtx();
+        }
+        try {
+            z.setLevel(zstdLevel);
+            return z.compressByteArray(frame, 0, frame.length, data, off, len);
+        } finally {
+            compressors.add(z);
         }
     }
 
@@ -171,6 +222,7 @@ public final class BlobWriter implements AutoCloseable {
             try {
                 if (item == FLUSH) {
                     sealCurrent();
+                    awaitSeals();
                     synchronized (flushed) {
                         flushCount++;
                         flushed.notifyAll();
@@ -178,7 +230,7 @@ public final class BlobWriter implements AutoCloseable {
                     continue;
                 }
                 if (failure.get() == null) {
-                    if (pack != null && pack.blobCount() > 0 && pack.size() + item.stored.length + 64 > repo.config().packTargetBytes()) {
+                    if (pack != null && pack.blobCount() > 0 && pack.size() + item.len + 64 > repo.config().packTargetBytes()) {
                         sealCurrent();
                     }
                     if (pack == null) {
@@ -187,9 +239,13 @@ public final class BlobWriter implements AutoCloseable {
                                 repo.clock().instant().getEpochSecond(), tenant);
                         pack = new PackWriter(repo.dir(), h, keys.derive(h.keyVersion(), salt, PackFormat.KEY_INFO));
                     }
-                    pack.add(item.type, item.id, item.stored, 0, item.stored.length, item.compression, item.rawLength);
-                    storedBytes.addAndGet(item.stored.length);
+                    pack.add(item.type, item.id, item.stored, item.off, item.len, item.compression, item.rawLength);
+                    storedBytes.addAndGet(item.len);
+                    pool.put(item.stored);
                 }
+            } catch (InterruptedException e) {
+                failure.compareAndSet(null, e);
+                return;
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
                 if (pack != null) {
@@ -205,17 +261,51 @@ public final class BlobWriter implements AutoCloseable {
         }
     }
 
-    private void sealCurrent() {
-        if (pack != null && failure.get() == null) {
-            PackWriter p = pack;
-            pack = null;
-            if (p.blobCount() == 0) {
-                p.close();
-                return;
-            }
-            PackInfo info = p.seal();
-            index.addPack(tenantNo, info);
+    /**
+     * Hands the current pack to the sealing thread, which seals it and then indexes it (rule 1: only
+     * what is durable and verified is published). Waits while {@link #SEALING} packs are still sealing.
+     */
+    private void sealCurrent() throws InterruptedException {
+        if (pack == null || failure.get() != null) {
+            return;
         }
+        PackWriter p = pack;
+        pack = null;
+        if (p.blobCount() == 0) {
+            p.close();
+            return;
+        }
+        sealSlots.acquire();
+        try {
+            seals.add(sealer.submit(() -> {
+                try {
+                    PackInfo info = p.seal();
+                    index.addPack(tenantNo, info);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    p.close();
+                } finally {
+                    sealSlots.release();
+                }
+            }));
+        } catch (RuntimeException e) {
+            sealSlots.release();
+            p.close();
+            throw e;
+        }
+        seals.removeIf(Future::isDone);
+    }
+
+    /** Waits for every pack handed to the sealing thread to be sealed and indexed (or to have failed). */
+    private void awaitSeals() throws InterruptedException {
+        for (Future<?> f : seals) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+        }
+        seals.clear();
     }
 
     /**
@@ -279,7 +369,10 @@ public final class BlobWriter implements AutoCloseable {
         return storedBytes.get();
     }
 
-    /** Stops the writer thread; an unsealed pack is discarded (its blobs were never indexed). */
+    /**
+     * Stops the writer thread and waits for packs being sealed (a pack that seals is indexed: it is
+     * durable); an unsealed pack is discarded (its blobs were never indexed).
+     */
     @Override
     public void close() {
         writerThread.interrupt();
@@ -288,9 +381,22 @@ public final class BlobWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sealer.shutdown();
+        try {
+            if (!sealer.awaitTermination(5, TimeUnit.MINUTES)) {
+                sealer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sealer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         if (pack != null) {
             pack.close();
             pack = null;
+        }
+        ZstdCompressCtx z;
+        while ((z = compressors.poll()) != null) {
+            z.close();
         }
     }
 }

@@ -31,6 +31,8 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 public final class PackWriter implements AutoCloseable {
     private static final int BUFFER = 1 << 20;
+    /** Bytes encrypted per Cipher.update call in {@link #add}. */
+    private static final int SLICE = 64 << 10;
 
     private final Path repo;
     private final Path tmp;
@@ -42,6 +44,8 @@ public final class PackWriter implements AutoCloseable {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
     private final List<PackEntry> entries = new ArrayList<>();
     private final Cipher cipher;
+    /** Reused for each blob's ciphertext and tag (as long as the longest blob so far). */
+    private byte[] sealed = new byte[0];
     private long position;
     private boolean failed;
     private boolean done;
@@ -101,9 +105,19 @@ public final class PackWriter implements AutoCloseable {
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, PackFormat.blobNonce(index)));
             cipher.updateAAD(PackFormat.blobAad(headerHash, type, id, compression, rawLength));
-            byte[] sealed = cipher.doFinal(stored, offset, length);
-            entries.add(new PackEntry(type, id, position, sealed.length, rawLength, compression, index));
-            write(ByteBuffer.wrap(sealed));
+            if (sealed.length < length + PackFormat.TAG) {
+                sealed = new byte[length + PackFormat.TAG];
+            }
+            // In slices: the JDK's AES-GCM reaches its AVX/VAES intrinsic only once its callers are JIT-compiled,
+            // which one call per blob takes thousands of blobs to get to (a whole backup ran at 20-100 MB/s).
+            int n = 0;
+            int done = 0;
+            for (; length - done > SLICE; done += SLICE) {
+                n += cipher.update(stored, offset + done, SLICE, sealed, n);
+            }
+            n += cipher.doFinal(stored, offset + done, length - done, sealed, n);
+            entries.add(new PackEntry(type, id, position, n, rawLength, compression, index));
+            write(ByteBuffer.wrap(sealed, 0, n));
         } catch (GeneralSecurityException e) {
             fail();
             throw new IllegalStateException("AES-GCM failed", e);

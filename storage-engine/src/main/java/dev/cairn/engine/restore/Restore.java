@@ -17,6 +17,9 @@ import dev.cairn.engine.tree.TreeFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +128,7 @@ public final class Restore {
     }
 
     public static Result run(Repository repo, Options options) {
+        dev.cairn.engine.backup.CryptoWarmup.start(dev.cairn.engine.backup.CryptoWarmup.Use.RESTORE); // AES-GCM and HMAC JIT-compiled before the blobs come
         Snapshot s = find(repo, options.tenant(), options.snapshot());
         prepareTarget(options.target(), options.overwrite());
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -408,7 +412,7 @@ public final class Restore {
                         extentLeft = n.extents().get(extent)[1];
                     }
                     int len = (int) Math.min(data.length - off, extentLeft);
-                    f.write(pos, data, off, len);
+                    write(f, pos, data, off, len);
                     pos += len;
                     off += len;
                     extentLeft -= len;
@@ -427,6 +431,21 @@ public final class Restore {
         bytes.addAndGet(-written);
         dir.unlink(name);
         return HexFormat.of().formatHex(damaged);
+    }
+
+    /** Bytes copied into a worker's native buffer per pwrite; OpenFile.write of a byte[] would allocate one per call. */
+    private static final int WRITE_BUFFER = 1 << 20;
+    private final ThreadLocal<MemorySegment> writeBuffers = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(WRITE_BUFFER));
+
+    /** {@code f.write(pos, data, off, len)} through this worker's reused native buffer. */
+    private void write(OpenFile f, long pos, byte[] data, int off, int len) {
+        MemorySegment buf = writeBuffers.get();
+        for (int done = 0; done < len; ) {
+            int n = (int) Math.min(len - done, buf.byteSize());
+            MemorySegment.copy(data, off + done, buf, ValueLayout.JAVA_BYTE, 0, n);
+            f.write(pos + done, buf.asSlice(0, n));
+            done += n;
+        }
     }
 
     private void metadata(Dir dir, NativeName name, Node n, boolean modeToo, String shown) {

@@ -112,9 +112,9 @@ class SourceFaultsTest {
         Files.write(log, random(24 << 20, 2));
         Files.write(src.resolve("steady.txt"), "steady".getBytes());
         AtomicBoolean appended = new AtomicBoolean();
-        // the progress callback runs on the walking thread between two reads of the same file
-        Backup.Progress appendOnce = (files, read, skipped) -> {
-            if (read > 0 && read < (24 << 20) && appended.compareAndSet(false, true)) {
+        // runs on the reader thread between two reads of the same file
+        Backup.afterRead = read -> {
+            if (read < (24 << 20) && appended.compareAndSet(false, true)) {
                 try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
                     f.seek(f.length());
                     f.write(random(4096, 3));
@@ -124,7 +124,12 @@ class SourceFaultsTest {
             }
         };
         try (EngineFixture fx = new EngineFixture(HSM.token(), work.resolve("repo"), "clinic-a")) {
-            Snapshot s = Backup.run(fx.repo, options(src, appendOnce));
+            Snapshot s;
+            try {
+                s = Backup.run(fx.repo, options(src, null));
+            } finally {
+                Backup.afterRead = null;
+            }
             assertThat(appended).isTrue();
             assertThat(s.summary().errors()).isEqualTo(1);
             Node n = SnapshotNodes.of(fx.repo, "clinic-a", s).get(src + "/growing.log");
@@ -141,13 +146,13 @@ class SourceFaultsTest {
 
     @Test
     void aFileThatVanishesAfterTheListingIsCountedAndTheBackupCompletes() throws Exception {
-        // names are walked in byte order: "a-first" is read before "z-gone" is opened
         Files.write(src.resolve("a-first.bin"), random(12 << 20, 4));
         Path gone = src.resolve("z-gone.txt");
         Files.write(gone, "short-lived".getBytes());
         AtomicBoolean deleted = new AtomicBoolean();
-        Backup.Progress deleteOnce = (files, read, skipped) -> {
-            if (read > 0 && deleted.compareAndSet(false, true)) {
+        // runs after src is listed and before its entries are examined
+        Backup.afterListing = () -> {
+            if (deleted.compareAndSet(false, true)) {
                 try {
                     Files.delete(gone);
                 } catch (java.io.IOException e) {
@@ -156,7 +161,12 @@ class SourceFaultsTest {
             }
         };
         try (EngineFixture fx = new EngineFixture(HSM.token(), work.resolve("repo"), "clinic-a")) {
-            Snapshot s = Backup.run(fx.repo, options(src, deleteOnce));
+            Snapshot s;
+            try {
+                s = Backup.run(fx.repo, options(src, null));
+            } finally {
+                Backup.afterListing = null;
+            }
             assertThat(deleted).isTrue();
             Map<String, Node> nodes = SnapshotNodes.of(fx.repo, "clinic-a", s);
             assertThat(nodes.get(src + "/a-first.bin").incomplete()).isFalse();
