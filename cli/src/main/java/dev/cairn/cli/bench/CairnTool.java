@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class CairnTool implements BenchTool {
     static final String TENANT = "bench";
+    /** The heap limit the {@code ./cairn} launcher gives {@code backup} and {@code restore}. */
+    static final String BACKUP_RESTORE_HEAP = "-Xmx640m";
 
     private final Workspace ws;
     private final Path java;
@@ -46,6 +48,9 @@ final class CairnTool implements BenchTool {
 
     private List<String> command(String step, String... args) {
         List<String> c = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Dcairn.home=" + home));
+        if (!step.equals("setup")) {
+            c.add(BACKUP_RESTORE_HEAP); // as ./cairn runs backup and restore
+        }
         c.addAll(jvmOptions);
         c.addAll(List.of("-cp", classPath, StorageBenchMain.class.getName(), step));
         c.addAll(List.of(args));

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * After any failure every later call fails with it. Thread safe.
  */
 public final class BlobWriter implements AutoCloseable {
-    static final long IN_FLIGHT_BYTES = 96L << 20;
+    static final long IN_FLIGHT_BYTES = 48L << 20;
     /** Packs handed to the sealing thread and not yet sealed; the writer waits beyond this. */
     static final int SEALING = 2;
     private static final Item FLUSH = new Item(null, null, null, 0, 0, 0, null, 0);

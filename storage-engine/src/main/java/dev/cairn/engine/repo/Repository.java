@@ -1,6 +1,8 @@
 package dev.cairn.engine.repo;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import dev.cairn.engine.crypto.TenantKeys;
 import dev.cairn.engine.index.RepoIndex;
 import dev.cairn.engine.pack.BlobType;
@@ -27,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,13 +316,55 @@ public final class Repository implements AutoCloseable {
     }
 
     public byte[] readBlob(String tenant, RepoIndex.Location loc) {
+        try (BlobScratch scratch = new BlobScratch()) {
+            int n = readBlob(tenant, loc, scratch);
+            return n == scratch.plain.length ? scratch.plain : Arrays.copyOf(scratch.plain, n);
+        }
+    }
+
+    /**
+     * Reusable arrays for {@link #readBlob(String, RepoIndex.Location, BlobScratch)}: one per thread that
+     * reads many blobs (a restore worker), so a blob costs no allocation. Close it to free its zstd
+     * context. Not thread safe.
+     */
+    public static final class BlobScratch implements AutoCloseable {
+        private byte[] stored = new byte[0];
+        private byte[] decrypted = new byte[0];
+        private byte[] plain = new byte[0];
+        private ZstdDecompressCtx zstd;
+
+        /** The plaintext of the last blob read, in {@code [0, length)}; overwritten by the next read. */
+        public byte[] data() {
+            return plain;
+        }
+
+        @Override
+        public void close() {
+            if (zstd != null) {
+                zstd.close();
+                zstd = null;
+            }
+        }
+
+        private static byte[] atLeast(byte[] a, int n) {
+            return a.length >= n ? a : new byte[Math.max(n, a.length + (a.length >> 1))];
+        }
+    }
+
+    /**
+     * {@link #readBlob(String, RepoIndex.Location)} into {@code scratch}: the plaintext is
+     * {@code scratch.data()[0, returned length)}, valid until the next read with the same scratch.
+     */
+    public int readBlob(String tenant, RepoIndex.Location loc, BlobScratch scratch) {
         OpenPack p = openPackFor(loc.packId());
         String pack = HexFormat.of().formatHex(loc.packId(), 0, 8);
         if (!p.tenant.equals(tenant)) {
             throw new PackFormatException("pack " + pack + " belongs to tenant " + p.tenant + ", not " + tenant);
         }
         try {
-            ByteBuffer b = ByteBuffer.allocate(loc.storedLength());
+            int stored = loc.storedLength();
+            scratch.stored = BlobScratch.atLeast(scratch.stored, stored);
+            ByteBuffer b = ByteBuffer.wrap(scratch.stored, 0, stored);
             while (b.hasRemaining()) {
                 if (p.channel.read(b, loc.offset() + b.position()) < 0) {
                     throw new PackFormatException("pack " + pack + " is truncated: blob " + loc.index() + " runs past its end");
@@ -329,22 +374,31 @@ public final class Repository implements AutoCloseable {
             c.init(Cipher.DECRYPT_MODE, p.key, new GCMParameterSpec(128, ByteBuffer.allocate(12).putInt(0).putLong(loc.index()).array()));
             c.updateAAD(ByteBuffer.allocate(70).put(p.headerHash).put((byte) loc.type().code()).put(loc.id())
                     .put((byte) loc.compression().code()).putInt(loc.rawLength()).array());
-            byte[] plain = c.doFinal(b.array());
-            byte[] raw = plain;
+            int raw = loc.rawLength();
+            int n;
             if (loc.compression() == Compression.ZSTD) {
-                raw = new byte[loc.rawLength()];
-                long n = Zstd.decompressByteArray(raw, 0, raw.length, plain, 0, plain.length);
-                if (Zstd.isError(n) || n != raw.length) {
-                    throw new PackFormatException("blob " + loc.index() + " of pack " + pack + " does not decompress");
+                scratch.decrypted = BlobScratch.atLeast(scratch.decrypted, stored);
+                int sealed = c.doFinal(scratch.stored, 0, stored, scratch.decrypted, 0);
+                scratch.plain = BlobScratch.atLeast(scratch.plain, raw);
+                if (scratch.zstd == null) {
+                    scratch.zstd = new ZstdDecompressCtx();
                 }
+                try {
+                    n = scratch.zstd.decompressByteArray(scratch.plain, 0, raw, scratch.decrypted, 0, sealed);
+                } catch (ZstdException e) {
+                    throw new PackFormatException("blob " + loc.index() + " of pack " + pack + " does not decompress", e);
+                }
+            } else {
+                scratch.plain = BlobScratch.atLeast(scratch.plain, stored);
+                n = c.doFinal(scratch.stored, 0, stored, scratch.plain, 0);
             }
-            if (raw.length != loc.rawLength()) {
+            if (n != raw) {
                 throw new PackFormatException("blob " + loc.index() + " of pack " + pack + " has the wrong length");
             }
-            if (!MessageDigest.isEqual(keys(tenant).blobId(raw, 0, raw.length), loc.id())) {
+            if (!MessageDigest.isEqual(keys(tenant).blobId(scratch.plain, 0, n), loc.id())) {
                 throw new PackFormatException("blob " + loc.index() + " of pack " + pack + " does not match its id");
             }
-            return raw;
+            return n;
         } catch (AEADBadTagException e) {
             throw new PackFormatException("blob " + loc.index() + " of pack " + pack + " does not authenticate (damaged)", e);
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import dev.cairn.engine.fs.XattrName;
 import dev.cairn.engine.pack.BlobType;
 import dev.cairn.engine.pack.PackFormatException;
 import dev.cairn.engine.repo.RepoException;
+import dev.cairn.engine.index.RepoIndex;
 import dev.cairn.engine.repo.Repository;
 import dev.cairn.engine.snapshot.Snapshot;
 import dev.cairn.engine.tree.Node;
@@ -145,6 +146,7 @@ public final class Restore {
                     CompletableFuture.allOf(r.tasks.toArray(CompletableFuture[]::new)).join();
                 } finally {
                     r.linkSources.forEach(SharedDir::release); // every hard-link member has been linked by now
+                    r.scratches.forEach(Repository.BlobScratch::close); // the workers are idle: every task has completed
                 }
             }
             try (Dir target = Dir.open(options.target())) {
@@ -393,16 +395,24 @@ public final class Restore {
             if (!n.extents().isEmpty()) {
                 pos = n.extents().getFirst()[0];
             }
+            Repository.BlobScratch sc = scratch.get();
             for (byte[] id : n.content()) {
                 byte[] data;
+                int length;
                 try {
-                    data = repo.readBlob(options.tenant(), BlobType.DATA, id);
+                    RepoIndex.Location loc = repo.index().find(repo.tenantNo(options.tenant()), BlobType.DATA, id);
+                    if (loc == null) {
+                        damaged = id; // unindexed: verify names the cause
+                        break;
+                    }
+                    length = repo.readBlob(options.tenant(), loc, sc);
+                    data = sc.data();
                 } catch (PackFormatException | RepoException | UncheckedIOException e) {
                     damaged = id; // missing, unindexed or failing its checks: verify names the cause
                     break;
                 }
                 int off = 0;
-                while (off < data.length) {
+                while (off < length) {
                     if (extentLeft == 0) {
                         extent++;
                         if (extent >= n.extents().size()) {
@@ -411,14 +421,14 @@ public final class Restore {
                         pos = n.extents().get(extent)[0];
                         extentLeft = n.extents().get(extent)[1];
                     }
-                    int len = (int) Math.min(data.length - off, extentLeft);
+                    int len = (int) Math.min(length - off, extentLeft);
                     write(f, pos, data, off, len);
                     pos += len;
                     off += len;
                     extentLeft -= len;
                 }
-                bytes.addAndGet(data.length);
-                written += data.length;
+                bytes.addAndGet(length);
+                written += length;
             }
             if (damaged == null) {
                 f.setLength(n.size());
@@ -436,6 +446,13 @@ public final class Restore {
     /** Bytes copied into a worker's native buffer per pwrite; OpenFile.write of a byte[] would allocate one per call. */
     private static final int WRITE_BUFFER = 1 << 20;
     private final ThreadLocal<MemorySegment> writeBuffers = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(WRITE_BUFFER));
+    /** Each worker's blob buffers and zstd context (a blob then costs no allocation); closed at the end of the restore. */
+    private final java.util.Queue<Repository.BlobScratch> scratches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Repository.BlobScratch> scratch = ThreadLocal.withInitial(() -> {
+        Repository.BlobScratch s = new Repository.BlobScratch();
+        scratches.add(s);
+        return s;
+    });
 
     /** {@code f.write(pos, data, off, len)} through this worker's reused native buffer. */
     private void write(OpenFile f, long pos, byte[] data, int off, int len) {
