@@ -97,10 +97,13 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--work-dir", defaultValue = "${env:TMPDIR:-/tmp}", paramLabel = "DIR", description = "where the index is made (default: /tmp)")
         Path workDir;
 
+        @Option(names = "--json", description = "JSON lines only: the results are JSON lines either way; this drops the progress lines on stderr")
+        boolean json;
+
         @Override
         public Integer call() {
             IndexBench.run(new IndexBench.Options(entries, perPack, lookups, keep, workDir, !skipExperiments), spec.commandLine().getOut(),
-                    spec.commandLine().getErr());
+                    json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr());
             return 0;
         }
     }
@@ -125,13 +128,16 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "measurements per tool; the best is reported (default: ${DEFAULT-VALUE})")
         int rounds;
 
+        @Option(names = "--json", description = "JSON lines only: the results are JSON lines either way; this drops the progress lines on stderr")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             if (sizeMb < 16 || sizeMb > 16384 || rounds < 1 || rounds > 10) {
                 throw new CliException("--size-mb is 16 to 16384 and --rounds 1 to 10");
             }
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
             long count = (long) sizeMb * 1024 * 1024 / BLOCK;
             Path dir = Files.createTempDirectory("cairn-bench-tape-");
             VirtualTapeLibrary.Layout layout = new VirtualTapeLibrary.Layout(1, 4, 0, List.of("BENCH1L9"), List.of(), List.of(),
