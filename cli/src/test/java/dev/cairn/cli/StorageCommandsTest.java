@@ -184,6 +184,16 @@ class StorageCommandsTest {
 
         Run list = cairn(args(repo, "snapshots", "--json"));
         assertThat(list.json().path("snapshots").get(0).path("id").asText()).isEqualTo(s1.path("id").asText());
+        assertThat(cairn(args(repo, "snapshots", "--tag", "nightly", "--json")).json().path("snapshots").size()).isEqualTo(1);
+        assertThat(cairn(args(repo, "snapshots", "--tag", "weekly", "--json")).json().path("snapshots").size()).isZero();
+        Run shown = cairn(args(repo, "snapshots", s1.path("id").asText().substring(0, 6), "--json"));
+        assertThat(shown.code()).as(shown.toString()).isZero();
+        assertThat(shown.json().path("id").asText()).isEqualTo(s1.path("id").asText());
+        assertThat(shown.json().path("summary").path("files").asLong()).isEqualTo(2);
+        Run shownText = cairn(args(repo, "snapshots", "latest"));
+        assertThat(shownText.out()).contains("snapshot   " + s1.path("id").asText()).contains("tags       manual,nightly");
+        Run noSuch = cairn(args(repo, "snapshots", "ffffffff"));
+        assertThat(noSuch.code()).isEqualTo(1);
 
         Run ls = cairn(args(repo, "ls", "latest", src.toString(), "--json"));
         assertThat(ls.code()).as(ls.toString()).isZero();
