@@ -37,6 +37,16 @@ public final class Main implements Runnable {
     }
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests in-process. */
+    /**
+     * Prints {@code e}'s stack trace to {@code err} when {@code CAIRN_DEBUG} is set, and nothing otherwise:
+     * the one place that prints stack traces (ArchitectureTest), for this class and the bench's step runner.
+     */
+    public static void debugTrace(Throwable e, PrintWriter err) {
+        if (System.getenv("CAIRN_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+    }
+
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
@@ -47,9 +57,7 @@ public final class Main implements Runnable {
             } else {
                 err.println("cairn: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            if (System.getenv("CAIRN_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
+            debugTrace(e, err);
             err.flush();
             return 1;
         });

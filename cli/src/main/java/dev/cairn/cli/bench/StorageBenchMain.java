@@ -43,9 +43,9 @@ public final class StorageBenchMain {
             System.exit(2);
         } catch (RuntimeException e) {
             System.err.println("cairn bench step failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            if (System.getenv("CAIRN_DEBUG") != null) {
-                e.printStackTrace();
-            }
+            java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+            dev.cairn.cli.Main.debugTrace(e, err);
+            err.flush();
             System.exit(1);
         }
     }
