@@ -209,10 +209,10 @@ public final class AuditCodec {
             targets.add(text(x, "targets[]"));
         }
         try {
-            AuditEvent ev = new AuditEvent(text(n, "actor"), text(n, "authMethod"), text(n, "sourceIp"),
-                    text(n, "userAgent"), text(n, "action"), targets, Outcome.fromWire(text(n, "outcome")),
-                    text(n, "reason"));
-            return new AuditEntry(seq, time(n), ClockSync.fromWire(text(n, "clockSync")), ev, hex(n, "prev"));
+            AuditEvent ev = new AuditEvent(str(n, "actor"), str(n, "authMethod"), str(n, "sourceIp"),
+                    str(n, "userAgent"), str(n, "action"), targets, Outcome.fromWire(str(n, "outcome")),
+                    str(n, "reason"));
+            return new AuditEntry(seq, time(n), ClockSync.fromWire(str(n, "clockSync")), ev, hex(n, "prev"));
         } catch (IllegalArgumentException e) {
             throw new FormatException(e.getMessage());
         }
@@ -226,11 +226,11 @@ public final class AuditCodec {
         }
         byte[] sig;
         try {
-            sig = Base64.getDecoder().decode(text(n, "sig"));
+            sig = Base64.getDecoder().decode(str(n, "sig"));
         } catch (IllegalArgumentException e) {
             throw new FormatException("sig is not Base64");
         }
-        return new Checkpoint(seq, hex(n, "hash"), p.longValue(), time(n), text(n, "key"), sig);
+        return new Checkpoint(seq, hex(n, "hash"), p.longValue(), time(n), str(n, "key"), sig);
     }
 
     private static long positive(JsonNode n, String name) throws FormatException {
@@ -239,6 +239,10 @@ public final class AuditCodec {
             throw new FormatException(name + " must be an integer from 1 to 2^53-1");
         }
         return x.longValue();
+    }
+
+    private static String str(JsonNode n, String name) throws FormatException {
+        return text(n.get(name), name);
     }
 
     private static String text(JsonNode x, String name) throws FormatException {
