@@ -79,6 +79,8 @@ public final class AuditLog implements AutoCloseable {
     private final FileLock lock;
 
     private FileChannel segment;
+    /** The number of the newest segment file, 0 when there is none. */
+    private long segmentNumber;
     private boolean needNewSegment;
     private boolean appendOnly;
     private long lastSeq;
@@ -171,6 +173,7 @@ public final class AuditLog implements AutoCloseable {
                     + " but the newest entry is " + lastSeq);
         }
         lastCheckpointTime = clock.instant(); // the interval counts from the open (section 5)
+        segmentNumber = files.isEmpty() ? 0 : Segments.number(files.getLast());
         if (!files.isEmpty() && !needNewSegment) {
             Path newest = files.getLast();
             segment = FileChannel.open(newest, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -202,7 +205,7 @@ public final class AuditLog implements AutoCloseable {
                     + AuditCodec.MAX_LINE_BYTES + "; shorten reason, userAgent or targets");
         }
         try {
-            write(line, entry.seq());
+            write(line);
         } catch (IOException | RuntimeException e) {
             throw die("appending entry " + entry.seq(), e);
         }
@@ -240,7 +243,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             byte[] sig = signer.sign(Checkpoint.signedBytes(lastSeq, lastHash, lastCheckpoint, time));
             Checkpoint c = new Checkpoint(lastSeq, lastHash, lastCheckpoint, time, signer.label(), sig);
-            write(AuditCodec.encode(c), lastSeq + 1);
+            write(AuditCodec.encode(c));
             lastCheckpoint = lastSeq;
             lastCheckpointTime = time;
             if (segment.size() >= options.maxSegmentBytes()) {
@@ -253,12 +256,13 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private void write(byte[] line, long seqForNewSegment) throws IOException {
+    private void write(byte[] line) throws IOException {
         if (segment == null || needNewSegment) {
             if (segment != null) {
                 segment.close();
             }
-            segment = createSegment(seqForNewSegment);
+            segment = createSegment(segmentNumber + 1);
+            segmentNumber++;
             needNewSegment = false;
         }
         ByteBuffer b = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
@@ -268,8 +272,8 @@ public final class AuditLog implements AutoCloseable {
         segment.force(false);
     }
 
-    private FileChannel createSegment(long firstSeq) throws IOException {
-        Path file = dir.resolve(Segments.name(firstSeq));
+    private FileChannel createSegment(long number) throws IOException {
+        Path file = dir.resolve(Segments.name(number));
         FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -31,11 +31,8 @@ public final class AuditSearch {
         long after = q.cursor() == null ? 0 : AuditQuery.afterSeq(q.cursor());
         List<AuditEntry> page = new ArrayList<>();
         List<Path> files = Segments.list(dir);
-        for (int i = 0; i < files.size(); i++) {
-            if (i + 1 < files.size() && firstSeq(files.get(i + 1)) <= after + 1) {
-                continue; // every entry of this segment is at or before the cursor
-            }
-            for (byte[] bytes : Segments.read(files.get(i)).lines()) {
+        for (Path file : files) {
+            for (byte[] bytes : Segments.read(file).lines()) {
                 AuditCodec.Line line;
                 try {
                     line = AuditCodec.decode(bytes);
@@ -53,10 +50,5 @@ public final class AuditSearch {
             }
         }
         return new Page(page, null);
-    }
-
-    private static long firstSeq(Path segment) {
-        var m = Segments.NAME.matcher(segment.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : 0;
     }
 }

@@ -21,14 +21,24 @@ final class Segments {
     }
 
     /** A segment file's lines: complete ones (without line feed) and the bytes after the last line feed. */
-    record Content(Path file, long firstSeqInName, List<byte[]> lines, byte[] tornTail) {
+    record Content(Path file, List<byte[]> lines, byte[] tornTail) {
         boolean torn() {
             return tornTail.length > 0;
         }
     }
 
-    static String name(long firstSeq) {
-        return String.format("audit-%012d.jsonl", firstSeq);
+    /** The name of segment number {@code n} (1, 2, 3...). */
+    static String name(long n) {
+        return String.format("audit-%012d.jsonl", n);
+    }
+
+    /** The number in a segment's name. */
+    static long number(Path segment) {
+        Matcher m = NAME.matcher(segment.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a segment name");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** The segment files of {@code dir}, in name order (which is numeric order). */
@@ -49,8 +59,6 @@ final class Segments {
                 start = i + 1;
             }
         }
-        Matcher m = NAME.matcher(file.getFileName().toString());
-        long first = m.matches() ? Long.parseLong(m.group(1)) : 0;
-        return new Content(file, first, lines, Arrays.copyOfRange(all, start, all.length));
+        return new Content(file, lines, Arrays.copyOfRange(all, start, all.length));
     }
 }

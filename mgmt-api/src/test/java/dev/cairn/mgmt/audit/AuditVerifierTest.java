@@ -193,13 +193,13 @@ class AuditVerifierTest {
 
     @Test
     void aRemovedSegmentIsFound() throws IOException {
-        // a new segment after every checkpoint: segments start at 1, 6, 11, 16
+        // a new segment after every checkpoint: segments 1 to 4 hold entries 1-5, 6-10, 11-15, 16-20
         AuditFixture.write(dir, signer, editable(5).withMaxSegmentBytes(1), 20);
         assertThat(Segments.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly(
-                "audit-000000000001.jsonl", "audit-000000000006.jsonl", "audit-000000000011.jsonl", "audit-000000000016.jsonl");
+                "audit-000000000001.jsonl", "audit-000000000002.jsonl", "audit-000000000003.jsonl", "audit-000000000004.jsonl");
         assertThat(verify().findings()).isEmpty();
 
-        Files.delete(dir.resolve("audit-000000000006.jsonl"));
+        Files.delete(dir.resolve("audit-000000000002.jsonl"));
         AuditReport r = verify();
         assertThat(r.findings()).anySatisfy(f -> {
             assertThat(f.kind()).isEqualTo(Kind.GAP);
@@ -298,12 +298,27 @@ class AuditVerifierTest {
         AuditFixture.write(dir, signer, editable(10), 3); // reopen: entries 8, 9, 10
         assertThat(Files.readAllBytes(seg)).isEqualTo(before); // never truncated or extended
         assertThat(Segments.list(dir)).extracting(p -> p.getFileName().toString())
-                .containsExactly("audit-000000000001.jsonl", "audit-000000000008.jsonl");
+                .containsExactly("audit-000000000001.jsonl", "audit-000000000002.jsonl");
         AuditReport r = verify();
         assertThat(r.findings()).isEmpty();
         assertThat(r.notices()).hasSize(1);
         assertThat(r.lastSeq()).isEqualTo(10);
         assertThat(r.lastSignedSeq()).isEqualTo(10);
+    }
+
+    @Test
+    void aCrashDuringTheFirstAppendOfASegmentLeavesALogThatContinues() throws IOException {
+        AuditFixture.write(dir, signer, editable(3).withMaxSegmentBytes(1), 3); // checkpoint at 3: next append in segment 2
+        // the crash: segment 2 was created and got only part of entry 4
+        Files.writeString(dir.resolve("audit-000000000002.jsonl"), "{\"v\":1,\"seq\":4,", StandardCharsets.UTF_8);
+        AuditFixture.write(dir, signer, editable(3).withMaxSegmentBytes(1), 2); // entries 4 and 5, in segment 3
+
+        assertThat(Segments.list(dir)).hasSize(3);
+        AuditReport r = verify();
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.notices()).singleElement().satisfies(n -> assertThat(n.segment()).isEqualTo("audit-000000000002.jsonl"));
+        assertThat(r.lastSeq()).isEqualTo(5);
+        assertThat(r.lastSignedSeq()).isEqualTo(5);
     }
 
     @Test
