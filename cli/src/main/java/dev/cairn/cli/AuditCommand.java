@@ -27,10 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cairn audit ...}: the offline audit trail tools (docs/cli-audit.md, format in
- * docs/formats/audit-log.md). They read the log directory only; neither needs the HSM token.
+ * docs/formats/audit-log.md). {@code verify} and {@code search} read the log directory only and need no
+ * token; {@code pubkey} reads the audit public key from the token, for {@code verify --pubkey}.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit trail: offline verification and search.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Search.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Search.class, AuditCommand.Pubkey.class})
 final class AuditCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -58,7 +59,7 @@ final class AuditCommand implements Runnable {
         Path dir;
 
         @Option(names = "--pubkey", required = true, paramLabel = "PEM",
-                description = "the audit public key (a PEM file, as AuditSigner.publicKeyPem() exports it)")
+                description = "the audit public key (a PEM file, as `cairn audit pubkey` prints it)")
         Path pubkey;
 
         @Option(names = "--json", description = "print the report as JSON (docs/cli-audit.md)")
@@ -123,6 +124,32 @@ final class AuditCommand implements Runnable {
             }
             out.println("what to do: keep the directory as evidence (copy it read-only), compare it with an earlier copy or "
                     + "export, and report it to the security officer; do not let the writer extend it until that is done");
+        }
+    }
+
+    /** {@code cairn audit pubkey --hsm FILE [--json]}: the audit public key as PEM, created in the token on first use. */
+    @Command(name = "pubkey", mixinStandardHelpOptions = true,
+            description = "Print the audit public key (PEM) for `cairn audit verify --pubkey`; creates the key in the token on first use.")
+    static final class Pubkey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @CommandLine.Mixin
+        KeysCommand.VaultOptions options;
+
+        @Override
+        public Integer call() {
+            try (dev.cairn.hsm.KeyVault vault = options.open()) {
+                dev.cairn.hsm.AuditSigner signer = vault.auditSigner();
+                PrintWriter out = spec.commandLine().getOut();
+                if (options.json) {
+                    out.println(Json.write(Json.object("label", signer.label(), "algorithm", dev.cairn.hsm.AuditSigner.ALGORITHM,
+                            "pem", signer.publicKeyPem())));
+                } else {
+                    out.print(signer.publicKeyPem());
+                }
+                return 0;
+            }
         }
     }
 

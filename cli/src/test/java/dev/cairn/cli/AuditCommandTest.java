@@ -155,6 +155,20 @@ class AuditCommandTest {
     }
 
     @Test
+    void pubkeyPrintsTheKeyVerifyAccepts() throws IOException {
+        Run r = run("audit", "pubkey", "--hsm", hsm.token().hsmConf().toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(pem)).startsWith("-----BEGIN PUBLIC KEY-----\n");
+        Path printed = Files.writeString(tmp.resolve("printed.pem"), r.out());
+        Path dir = log("pubkey", 3);
+        assertThat(run("audit", "verify", dir.toString(), "--pubkey", printed.toString()).code()).isZero();
+
+        Run json = run("audit", "pubkey", "--hsm", hsm.token().hsmConf().toString(), "--json");
+        assertThat(json.json().get("label").asText()).isEqualTo("cairn/audit/1");
+        assertThat(json.json().get("pem").asText()).isEqualTo(r.out());
+    }
+
+    @Test
     void searchFiltersAndPagesInJson() throws IOException {
         Path dir = log("search", 12);
         Run first = run("audit", "search", dir.toString(), "--actor", "alice", "--limit", "4", "--json");
