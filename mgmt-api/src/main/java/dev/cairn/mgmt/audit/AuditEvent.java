@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * @param actor      user name, API client id or {@code system:<component>}; 1 to 128 characters
  * @param authMethod e.g. {@code password+totp}, {@code api-token}, {@code none}; 1 to 64 characters
- * @param sourceIp   the peer address as text, or empty; 0 to 45 characters
+ * @param sourceIp   the peer address as text ({@code [0-9A-Za-z.:%-]{0,45}}), or empty
  * @param userAgent  the client's User-Agent (cut by the caller), or empty; 0 to 256 characters
  * @param action     {@code [a-z0-9][a-z0-9._-]{0,63}}
  * @param targets    0 to 64 IDs, each {@code [A-Za-z0-9._:/@+=-]{1,128}}
@@ -25,12 +25,16 @@ public record AuditEvent(String actor, String authMethod, String sourceIp, Strin
                          List<String> targets, Outcome outcome, String reason) {
     static final Pattern ACTION = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final Pattern TARGET = Pattern.compile("[A-Za-z0-9._:/@+=-]{1,128}");
+    static final Pattern SOURCE_IP = Pattern.compile("[0-9A-Za-z.:%-]{0,45}");
     static final int MAX_TARGETS = 64;
 
     public AuditEvent {
         text("actor", actor, 1, 128);
         text("authMethod", authMethod, 1, 64);
         text("sourceIp", sourceIp, 0, 45);
+        if (!SOURCE_IP.matcher(sourceIp).matches()) {
+            throw new IllegalArgumentException("audit sourceIp must be an address as text ([0-9A-Za-z.:%-]{0,45}) or empty");
+        }
         text("userAgent", userAgent, 0, 256);
         text("reason", reason, 0, 512);
         if (action == null || !ACTION.matcher(action).matches()) {

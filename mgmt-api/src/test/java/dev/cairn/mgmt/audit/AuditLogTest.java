@@ -155,6 +155,9 @@ class AuditLogTest {
                     .hasMessageContaining("actor must be 1 to 128 characters long, is 129");
             assertThatThrownBy(() -> new AuditEvent("alice", "none", "", "x".repeat(257), "auth.login", List.of(), Outcome.SUCCESS, ""))
                     .hasMessageContaining("userAgent");
+            assertThatThrownBy(() -> new AuditEvent("alice", "none", "10.0.0.1\"x", "", "auth.login", List.of(), Outcome.SUCCESS, ""))
+                    .hasMessageContaining("sourceIp");
+            new AuditEvent("alice", "none", "fe80::1%eth0", "", "auth.login", List.of(), Outcome.SUCCESS, "");
             assertThatThrownBy(() -> new AuditEvent("alice", "none", "", "", "Auth Login", List.of(), Outcome.SUCCESS, ""))
                     .hasMessageContaining("action");
             assertThatThrownBy(() -> new AuditEvent("alice", "none", "", "", "auth.login", List.of("../etc/passwd x"), Outcome.SUCCESS, ""))
@@ -202,6 +205,37 @@ class AuditLogTest {
             AppendOnlyAttribute.set(seg, false); // so that @TempDir can delete it
         }
         assertThat(AppendOnlyAttribute.isSet(seg)).isFalse();
+    }
+
+    @Test
+    void aTokenPulledWhileLoggingKillsTheWriterAndLeavesAVerifiableLog() throws Exception {
+        dev.cairn.hsm.testing.SoftHsm token = hsm.newToken();
+        Path dir = tmp.resolve("pulled");
+        PublicKey tokenKey;
+        Path away = token.tokenFiles().resolveSibling("tokens-pulled");
+        try (Pkcs11KeyVault v = token.open()) {
+            AuditSigner s = v.auditSigner();
+            tokenKey = AuditVerifier.readPublicKey(s.publicKeyPem());
+            AuditLog log = AuditLog.open(dir, s, new TestClock(AuditFixture.START), ClockSyncProbe.fixed(ClockSync.UNKNOWN), editable(3));
+            log.append(event(1));
+            log.append(event(2));
+            Files.move(token.tokenFiles(), away);
+            try {
+                // entry 3 is written and fsynced, then its checkpoint cannot be signed
+                assertThatThrownBy(() -> log.append(event(3))).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("checkpoint for entry 3").hasMessageContaining("writer is closed");
+                assertThatThrownBy(() -> log.append(event(4))).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("failed earlier");
+                log.close(); // no checkpoint attempt on a dead writer, and no exception
+            } finally {
+                Files.move(away, token.tokenFiles(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        AuditReport r = AuditVerifier.verify(dir, tokenKey);
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.lastSeq()).isEqualTo(3);
+        assertThat(r.checkpoints()).isZero();
+        assertThat(r.unsigned()).isEqualTo(3);
     }
 
     @Test
