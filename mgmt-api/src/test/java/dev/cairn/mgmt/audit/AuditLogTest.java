@@ -189,6 +189,7 @@ class AuditLogTest {
             seg = onlySegment(dir);
             boolean enforced = log.appendOnlyEnforced();
             assertThat(enforced).isEqualTo(AppendOnlyAttribute.isSet(seg));
+            assertThat(enforced).as("lsattr (e2fsprogs) agrees with our ioctl").isEqualTo(lsattrShowsAppendOnly(seg));
             if (enforced) {
                 // the kernel refuses anything but appends, even to root
                 assertThatThrownBy(() -> Files.write(seg, new byte[0], StandardOpenOption.TRUNCATE_EXISTING))
@@ -236,6 +237,20 @@ class AuditLogTest {
         assertThat(r.lastSeq()).isEqualTo(3);
         assertThat(r.checkpoints()).isZero();
         assertThat(r.unsigned()).isEqualTo(3);
+    }
+
+    /** The flags column of {@code lsattr -d FILE} has an {@code a}; an independent check of the ioctl code. */
+    private static boolean lsattrShowsAppendOnly(Path file) throws IOException {
+        Process p = new ProcessBuilder("lsattr", "-d", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                return false; // no inode flags on this file system
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+        return out.split(" ")[0].contains("a");
     }
 
     @Test
