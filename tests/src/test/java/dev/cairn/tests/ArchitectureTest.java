@@ -30,7 +30,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <p>Rules about modules that do not exist yet ({@code mgmt}, {@code os}) allow an empty subject, so they
  * hold from the first class of that module on. {@link #theImportSeesTheModules} guards against the other
  * way a rule passes vacuously: an import that found no classes (it requires hsm-bridge's, storage-engine's,
- * tape-library's and cli's).
+ * tape-library's, mgmt-api's and cli's).
  *
  * <p>When a module joins the build, add it as a test dependency of this module, or its classes are not
  * imported and its rules check nothing.
@@ -59,9 +59,9 @@ class ArchitectureTest {
     @ArchTest
     static void theImportSeesTheModules(JavaClasses classes) {
         assertThat(classes.stream().map(JavaClass::getName))
-                .as("main classes of hsm-bridge, storage-engine, tape-library and cli are imported")
+                .as("main classes of hsm-bridge, storage-engine, tape-library, mgmt-api and cli are imported")
                 .contains("dev.cairn.hsm.KeyVault", "dev.cairn.engine.repo.Repository", "dev.cairn.tape.device.TapeLibrary",
-                        "dev.cairn.cli.Main")
+                        "dev.cairn.mgmt.audit.AuditLog", "dev.cairn.cli.Main")
                 .as("no test classes are imported")
                 .noneMatch(n -> n.startsWith("dev.cairn.tests.") || n.startsWith("dev.cairn.hsm.testing.")
                         || n.startsWith("dev.cairn.tape.testing.") || n.startsWith("dev.cairn.engine.testing."));
