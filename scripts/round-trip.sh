@@ -55,31 +55,7 @@ cairn() { "$ROOT/cairn" "$@"; }
 json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d" + sys.argv[1]))' "$1"; }
 
 listing() { # DIR -> stdout: one line per entry, by exact name bytes
-  python3 - "$1" <<'PY'
-import hashlib, os, stat, sys
-root = sys.argv[1].encode()
-out, inodes = [], {}
-for dirpath, dirs, files in os.walk(root):
-    for n in sorted(dirs + files):
-        full = os.path.join(dirpath, n)
-        rel = os.path.relpath(full, root).hex()
-        st = os.lstat(full)
-        line = [rel, oct(st.st_mode), "%d:%d" % (st.st_uid, st.st_gid), "mtime=%d" % st.st_mtime_ns]
-        if stat.S_ISLNK(st.st_mode):
-            line.append("target=" + os.readlink(full).hex())
-        else:
-            for x in sorted(os.listxattr(full, follow_symlinks=False)):
-                line.append("x:%s=%s" % (x, os.getxattr(full, x, follow_symlinks=False).hex()))
-        if stat.S_ISREG(st.st_mode):
-            h = hashlib.sha256()
-            with open(full, "rb") as f:
-                for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
-            line += ["size=%d" % st.st_size, "sha256=" + h.hexdigest()]
-            if st.st_nlink > 1:
-                line.append("hardlink=" + inodes.setdefault(st.st_ino, rel))
-        out.append(" ".join(line))
-print("\n".join(sorted(out)))
-PY
+  python3 "$ROOT/scripts/tree-listing.py" "$1"
 }
 allocated() { # DIR -> stdout: "path blocks" of every sparse regular file (allocated < size)
   python3 - "$1" <<'PY'

@@ -54,6 +54,11 @@ public record AuditEvent(String actor, String authMethod, String sourceIp, Strin
         }
     }
 
+    /** A character no member may hold (section 4): C0 and C1 controls, DEL and the Unicode line and paragraph separators. */
+    static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+    }
+
     /** Checks length and characters of a free-text member (section 4). */
     static void text(String member, String value, int min, int max) {
         if (value == null) {
@@ -65,7 +70,7 @@ public record AuditEvent(String actor, String authMethod, String sourceIp, Strin
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+            if (isControl(c)) {
                 throw new IllegalArgumentException("audit " + member + " contains a control character (U+"
                         + String.format("%04X", (int) c) + " at index " + i + "); strip it before auditing");
             }

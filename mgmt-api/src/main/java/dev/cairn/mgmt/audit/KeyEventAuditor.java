@@ -81,7 +81,7 @@ public final class KeyEventAuditor implements KeyEventListener {
         StringBuilder b = new StringBuilder(Math.min(detail.length(), MAX_REASON));
         for (int i = 0; i < detail.length() && b.length() < MAX_REASON; i++) {
             char c = detail.charAt(i);
-            boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+            boolean control = AuditEvent.isControl(c);
             boolean lone = Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < detail.length()
                     && Character.isLowSurrogate(detail.charAt(i + 1)) && b.length() + 2 <= MAX_REASON);
             if (control || lone) {

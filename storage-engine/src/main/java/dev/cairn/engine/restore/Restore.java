@@ -396,11 +396,12 @@ public final class Restore {
                 pos = n.extents().getFirst()[0];
             }
             Repository.BlobScratch sc = scratch.get();
+            int tenantNo = repo.tenantNo(options.tenant());
             for (byte[] id : n.content()) {
                 byte[] data;
                 int length;
                 try {
-                    RepoIndex.Location loc = repo.index().find(repo.tenantNo(options.tenant()), BlobType.DATA, id);
+                    RepoIndex.Location loc = repo.index().find(tenantNo, BlobType.DATA, id);
                     if (loc == null) {
                         damaged = id; // unindexed: verify names the cause
                         break;
