@@ -8,8 +8,13 @@ package dev.cairn.mgmt.access;
 public enum Permission {
     /** No authentication at all: health and the OpenAPI document. */
     PUBLIC,
-    /** A password-verified caller who has not finished MFA yet: the MFA and first-enrollment steps only. */
+    /** A password-verified caller who has not finished MFA yet, or a full session proving MFA again (step-up). */
     MFA_PENDING,
+    /**
+     * Enroll an MFA device: a caller in first enrollment (password only, no MFA yet), or a fully authenticated
+     * one with fresh MFA (the route also demands step-up).
+     */
+    MFA_ENROLL,
     /** Any fully authenticated human or token: who am I, log out, my own MFA devices and API tokens. */
     SELF,
     /** List users and their roles. */
