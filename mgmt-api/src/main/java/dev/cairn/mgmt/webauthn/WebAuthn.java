@@ -482,7 +482,7 @@ public final class WebAuthn {
             case NotAllowedAlgorithmException x -> "algorithm not allowed (ES256 or RS256 only)";
             case BadAlgorithmException x -> "algorithm not allowed (ES256 or RS256 only)";
             case BadSignatureException x -> "signature does not verify";
-            case BadAttestationStatementException x -> "attestation statement does not verify";
+            case BadAttestationStatementException x -> "attestation statement refused (formats none and packed only)";
             case NotAllowedCredentialIdException x -> "not one of this account's passkeys";
             case MaliciousCounterValueException x -> null;
             case DataConversionException x -> "malformed client data, authenticator data or attestation object";

@@ -52,6 +52,7 @@ public final class SoftwareAuthenticator {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Credential> credentials = new LinkedHashMap<>();
     private Credential last;
+    private byte[] lastAttested = new byte[0];
 
     private String originOverride;
     private String rpIdOverride;
@@ -65,6 +66,7 @@ public final class SoftwareAuthenticator {
     private boolean tamperSignature;
     private boolean reuseLastCredential;
     private String format;
+    private long coseAlg;
 
     private static final class Credential {
         final byte[] id;
@@ -97,6 +99,7 @@ public final class SoftwareAuthenticator {
         tamperSignature = false;
         reuseLastCredential = false;
         format = "packed";
+        coseAlg = -7;
         return this;
     }
 
@@ -166,13 +169,24 @@ public final class SoftwareAuthenticator {
         return this;
     }
 
-    /** Attestation format: {@code packed} (self attestation) or {@code none}. */
+    /**
+     * Attestation format: {@code packed} (self attestation) or {@code none}; any other name is sent with an empty
+     * attestation statement (to test that unsupported formats are refused).
+     */
     public SoftwareAuthenticator format(String f) {
-        if (!f.equals("packed") && !f.equals("none")) {
-            throw new IllegalArgumentException("format must be packed or none");
-        }
         format = f;
         return this;
+    }
+
+    /** Claim this COSE algorithm in the credential public key and the packed statement (the key stays P-256). */
+    public SoftwareAuthenticator coseAlgorithm(long alg) {
+        coseAlg = alg;
+        return this;
+    }
+
+    /** The attested credential data (WebAuthn section 6.5.1) of the last registration, as put in authData. */
+    public byte[] lastAttestedCredentialData() {
+        return lastAttested.clone();
     }
 
     /** The counter the authenticator holds for a credential. */
@@ -203,12 +217,13 @@ public final class SoftwareAuthenticator {
             acd.write(cred.id.length >> 8);
             acd.write(cred.id.length & 0xff);
             acd.write(cred.id);
-            acd.write(coseKey((ECPublicKey) cred.keys.getPublic()));
-            byte[] authData = authData(rpId, flags() | AT, counterless ? 0 : cred.counter, acd.toByteArray());
+            acd.write(coseKey((ECPublicKey) cred.keys.getPublic(), coseAlg));
+            lastAttested = acd.toByteArray();
+            byte[] authData = authData(rpId, flags() | AT, counterless ? 0 : cred.counter, lastAttested);
 
             Cbor att = new Cbor().map(3).text("fmt").text(format).text("attStmt");
             if (format.equals("packed")) {
-                att.map(2).text("alg").integer(-7).text("sig").bytes(sign(cred, authData, clientData));
+                att.map(2).text("alg").integer(coseAlg).text("sig").bytes(sign(cred, authData, clientData));
             } else {
                 att.map(0);
             }
@@ -307,9 +322,9 @@ public final class SoftwareAuthenticator {
         return sig;
     }
 
-    /** COSE_Key EC2 (RFC 9053): {1: 2, 3: -7, -1: 1 (P-256), -2: x, -3: y}. */
-    private static byte[] coseKey(ECPublicKey key) {
-        return new Cbor().map(5).integer(1).integer(2).integer(3).integer(-7).integer(-1).integer(1)
+    /** COSE_Key EC2 (RFC 9053): {1: 2, 3: alg (-7 = ES256), -1: 1 (P-256), -2: x, -3: y}. */
+    private static byte[] coseKey(ECPublicKey key, long alg) {
+        return new Cbor().map(5).integer(1).integer(2).integer(3).integer(alg).integer(-1).integer(1)
                 .integer(-2).bytes(fixed32(key.getW().getAffineX()))
                 .integer(-3).bytes(fixed32(key.getW().getAffineY())).toByteArray();
     }

@@ -78,6 +78,7 @@ class WebAuthnTest {
         assertThat(p.signCount()).isZero();
         assertThat(p.credentialId()).hasSize(32);
         assertStoredCredentialLayout(p);
+        assertThat(p.credential()).isEqualTo(authenticator.lastAttestedCredentialData());
 
         Ceremony a = web.startAssertion(List.of(p));
         assertThat(a.kind()).isEqualTo("get");
@@ -152,6 +153,27 @@ class WebAuthnTest {
                     .as("%s with %s", message, format)
                     .isExactlyInstanceOf(WebAuthnException.class).hasMessage(message);
             authenticator.reset();
+        }
+    }
+
+    @Test
+    void onlyNoneAndPackedAttestationAndOnlyEs256OrRs256() {
+        // statements of other formats (here without their certificates) never reach a verifier; well-formed ones
+        // would be refused too, because only the none and packed verifiers are installed
+        for (String format : List.of("fido-u2f", "tpm", "android-key", "apple", "x-unknown")) {
+            Ceremony c = web.startRegistration("alice", HANDLE, List.of());
+            String response = authenticator.format(format).register(c.optionsJson());
+            assertThatThrownBy(() -> web.finishRegistration(c, response, "k", List.of()))
+                    .as(format).isExactlyInstanceOf(WebAuthnException.class)
+                    .hasMessage("passkey response: malformed client data, authenticator data or attestation object");
+        }
+        authenticator.reset();
+        for (String format : List.of("packed", "none")) {
+            Ceremony c = web.startRegistration("alice", HANDLE, List.of());
+            String response = authenticator.format(format).coseAlgorithm(-35).register(c.optionsJson()); // ES384
+            assertThatThrownBy(() -> web.finishRegistration(c, response, "k", List.of()))
+                    .as(format).isExactlyInstanceOf(WebAuthnException.class)
+                    .hasMessage("passkey response: algorithm not allowed (ES256 or RS256 only)");
         }
     }
 
