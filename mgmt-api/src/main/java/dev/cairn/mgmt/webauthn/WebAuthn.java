@@ -169,17 +169,17 @@ public final class WebAuthn {
      * @param username   the account name (shown by the authenticator), 1 to 64 characters
      * @param userHandle the account's stable random handle, 1 to 64 bytes (never the username)
      * @param existing   the account's passkeys, listed in {@code excludeCredentials}
-     * @throws WebAuthnException if too many ceremonies are pending
+     * @throws WebAuthnException if the username or user handle is out of range, or too many ceremonies are pending
      */
     public Ceremony startRegistration(String username, byte[] userHandle, List<Passkey> existing) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(userHandle, "userHandle");
         Objects.requireNonNull(existing, "existing");
         if (username.isEmpty() || username.length() > 64) {
-            throw new IllegalArgumentException("passkey registration: username must be 1 to 64 characters");
+            throw new WebAuthnException("passkey registration: username must be 1 to 64 characters");
         }
         if (userHandle.length == 0 || userHandle.length > 64) {
-            throw new IllegalArgumentException("passkey registration: user handle must be 1 to 64 bytes");
+            throw new WebAuthnException("passkey registration: user handle must be 1 to 64 bytes");
         }
         byte[] challenge = newChallenge();
         ObjectNode o = json.createObjectNode();

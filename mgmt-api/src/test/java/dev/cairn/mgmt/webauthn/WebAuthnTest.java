@@ -274,10 +274,14 @@ class WebAuthnTest {
         assertThatThrownBy(() -> web.finishAssertion(o, r, List.of(p)))
                 .hasMessage("passkey ceremony unknown or already used; start again");
         Ceremony g = web.startAssertion(List.of(p));
-        assertThatThrownBy(() -> web.finishRegistration(g, authenticator.register(g.optionsJson().replace(
-                "\"rpId\"", "\"rp\":{\"id\":\"localhost\"},\"x\"")), "k", List.of()))
+        Ceremony r2 = web.startRegistration("alice", HANDLE, List.of(p));
+        String registration = authenticator.register(r2.optionsJson());
+        assertThatThrownBy(() -> web.finishRegistration(g, registration, "k", List.of(p)))
                 .isExactlyInstanceOf(WebAuthnException.class)
                 .hasMessage("passkey ceremony is a \"get\" ceremony, not \"create\"; start again");
+        assertThatThrownBy(() -> web.finishAssertion(r2, registration, List.of(p)))
+                .isExactlyInstanceOf(WebAuthnException.class)
+                .hasMessage("passkey ceremony is a \"create\" ceremony, not \"get\"; start again");
         assertThatThrownBy(() -> web.finishAssertion(null, "{}", List.of(p)))
                 .isExactlyInstanceOf(WebAuthnException.class).hasMessage("no passkey ceremony in progress; start again");
     }
@@ -322,6 +326,10 @@ class WebAuthnTest {
         assertThatThrownBy(() -> web.finishAssertion(a, response, List.of(mine)))
                 .isExactlyInstanceOf(WebAuthnException.class)
                 .hasMessage("passkey response: not one of this account's passkeys");
+        assertThatThrownBy(() -> web.startRegistration("", HANDLE, List.of()))
+                .isExactlyInstanceOf(WebAuthnException.class).hasMessageContaining("username");
+        assertThatThrownBy(() -> web.startRegistration("alice", new byte[65], List.of()))
+                .isExactlyInstanceOf(WebAuthnException.class).hasMessageContaining("user handle");
         assertThatThrownBy(() -> web.startAssertion(List.of()))
                 .isExactlyInstanceOf(WebAuthnException.class).hasMessageContaining("no passkey");
     }
