@@ -13,6 +13,7 @@ import dev.cairn.mgmt.access.ApprovalRequest.Status;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +139,7 @@ public final class Approvals {
     }
 
     /** The approval authority's public key (what executors verify records with). */
-    public java.security.PublicKey authorityKey() {
+    public PublicKey authorityKey() {
         return signer.publicKey();
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -164,9 +165,9 @@ public final class Elevations {
     }
 
     /** The request with this id, status as of now. */
-    public synchronized java.util.Optional<ElevationRequest> find(String id) {
+    public synchronized Optional<ElevationRequest> find(String id) {
         Entry e = id == null ? null : entries.get(id);
-        return e == null ? java.util.Optional.empty() : java.util.Optional.of(view(e, clock.instant()));
+        return e == null ? Optional.empty() : Optional.of(view(e, clock.instant()));
     }
 
     /** All requests, newest first, status as of now. */

@@ -117,7 +117,7 @@ final class StateFile {
     void write(ObjectNode root) {
         byte[] bytes;
         try {
-            bytes = JSON.writeValueAsBytes(root);
+            bytes = (JSON.writeValueAsString(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new AccessStateException("cannot encode the state for " + file, e);
         }

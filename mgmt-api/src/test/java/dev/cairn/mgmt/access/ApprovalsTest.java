@@ -305,6 +305,44 @@ class ApprovalsTest {
         assertThat(r.toString()).doesNotContain("Jane");
     }
 
+    @Test
+    void concurrentApprovalsCollectExactlyTheRequiredNumber() throws Exception {
+        ApprovalRequest r = destroyRequest();
+        int n = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Kind>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String approver = "approver" + i;
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    approvals.approve(r.id(), approver, clock.instant());
+                    return null;
+                } catch (ApprovalRefusedException e) {
+                    return e.kind();
+                }
+            }));
+        }
+        start.countDown();
+        int ok = 0;
+        for (var f : results) {
+            Kind k = f.get();
+            if (k == null) {
+                ok++;
+            } else {
+                assertThat(k).isEqualTo(Kind.NOT_PENDING);
+            }
+        }
+        pool.shutdown();
+        assertThat(ok).isEqualTo(2);
+        ApprovalRequest done = open().find(r.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(Status.APPROVED);
+        assertThat(SignedApproval.parse(done.signedRecord().orElseThrow()).record().approvers())
+                .containsExactlyElementsOf(done.approvals().stream().map(ApprovalRequest.Approval::approver).toList())
+                .hasSize(2);
+    }
+
     /** A request approved by bob and carol. */
     private ApprovalRequest approved() {
         ApprovalRequest r = destroyRequest();
