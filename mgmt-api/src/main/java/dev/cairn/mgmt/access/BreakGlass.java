@@ -182,7 +182,7 @@ public final class BreakGlass {
         return lockout.check(a == null ? LockoutState.CLEAR : a.lockout());
     }
 
-    /** The account names that exist, sorted. */
+    /** The account names that have a credential (sealed or used). */
     public synchronized Set<String> accounts() {
         return Set.copyOf(accounts.keySet());
     }
