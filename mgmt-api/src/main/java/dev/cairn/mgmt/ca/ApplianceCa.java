@@ -181,7 +181,7 @@ public final class ApplianceCa {
      * {@code CN=<first DNS name, else first IP>}, subjectAltName exactly the given DNS names then IP addresses, EKU
      * serverAuth, keyUsage digitalSignature. The certificate is recorded in the issued log.
      *
-     * @param validity at most {@link #MAX_VALIDITY}
+     * @param validity 10 minutes to {@link #MAX_VALIDITY}
      * @throws IllegalArgumentException when there is no name, a DNS name is not a host name, or the validity is out of range
      */
     public ServerIdentity issueServerIdentity(List<String> dnsNames, List<InetAddress> ips, Duration validity) {
@@ -220,7 +220,7 @@ public final class ApplianceCa {
      *
      * @param subject  {@code agent:<name>} or {@code api:<name>}, name {@code [a-z0-9][a-z0-9._@-]{0,63}}
      * @param csrPem   the request as PEM ({@code -----BEGIN CERTIFICATE REQUEST-----})
-     * @param validity at most {@link #MAX_VALIDITY}
+     * @param validity 10 minutes to {@link #MAX_VALIDITY}
      * @throws IllegalArgumentException naming what is wrong with the subject, the request or the validity
      */
     public IssuedCertificate issueClientCertificate(String subject, String csrPem, Duration validity) {
@@ -244,6 +244,9 @@ public final class ApplianceCa {
      * @param reason an RFC 5280 CRLReason name: unspecified, keyCompromise, cACompromise, affiliationChanged,
      *               superseded, cessationOfOperation, privilegeWithdrawn or aACompromise
      * @throws IllegalArgumentException for an unknown serial or reason
+     * @throws RuntimeException          from the token when the new CRL cannot be signed: the revocation stands
+     *                                   all the same (it is in the log and refused in handshakes), and the next
+     *                                   {@link #crl()} issues the CRL
      */
     public void revoke(BigInteger serial, String reason) {
         Objects.requireNonNull(serial, "serial");

@@ -121,8 +121,8 @@ final class IssuedLog {
                 if (n == null || !n.isObject()) {
                     throw new IllegalArgumentException("not a JSON object");
                 }
-                int v = n.path("v").asInt(-1);
-                if (v != VERSION) {
+                JsonNode v = n.path("v");
+                if (!v.isInt() || v.intValue() != VERSION) {
                     throw new IllegalArgumentException("format version " + n.path("v") + "; this Cairn reads version " + VERSION);
                 }
                 BigInteger serial = new BigInteger(text(n, "serial"), 16);

@@ -380,11 +380,18 @@ class ApplianceCaTest {
         Files.writeString(log, good.replace("\"type\":\"issued\"", "\"type\":\"isued\""));
         assertThatThrownBy(() -> open(dir)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("issued.jsonl line 1").hasMessageContaining("restore");
-        // a certificate the CA did not sign
-        String forged = good.replace(good.substring(good.indexOf("\"cert\":\"") + 8, good.indexOf("\"cert\":\"") + 20),
-                "MIIBkzCCATmg");
-        Files.writeString(log, forged);
-        assertThatThrownBy(() -> open(dir)).isInstanceOf(IllegalStateException.class);
+        // a certificate with the right serial and issuer name that the CA key did not sign
+        KeyPair rogue = CaFixture.ec("secp256r1");
+        X509Certificate forgedCert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(ca.certificate(), a.serial(),
+                        a.certificate().getNotBefore(), a.certificate().getNotAfter(),
+                        new javax.security.auth.x500.X500Principal("CN=agent:a"), rogue.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(rogue.getPrivate())));
+        String b64 = Base64.getEncoder().encodeToString(a.certificate().getEncoded());
+        assertThat(good).contains(b64);
+        Files.writeString(log, good.replace(b64, Base64.getEncoder().encodeToString(forgedCert.getEncoded())));
+        assertThatThrownBy(() -> open(dir)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("SignatureException");
         // a format version this code does not know
         Files.writeString(log, good.replace("\"v\":1", "\"v\":2"));
         assertThatThrownBy(() -> open(dir)).isInstanceOf(IllegalStateException.class).hasMessageContaining("version");
