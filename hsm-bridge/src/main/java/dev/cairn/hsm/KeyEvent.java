@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param time       from the vault's injected Clock
  * @param operation  what was attempted
- * @param tenant     the tenant, or null for token-wide operations (transport key, audit key, recovery kit)
+ * @param tenant     the tenant, or null for token-wide operations (transport key, audit, CA and approval keys, recovery kit)
  * @param keyLabel   the token label or record involved, or null
  * @param generation the KEK generation or data key version involved, or 0
  * @param outcome    how it ended
@@ -20,7 +20,7 @@ public record KeyEvent(Instant time, Operation operation, String tenant, String 
     public enum Operation {
         CREATE_KEK, CREATE_DATA_KEY, UNWRAP_DATA_KEY, ROLL_FORWARD, ROTATE, RETIRE_KEK, IMPORT_KEK,
         DISABLE_KEK, ENABLE_KEK, DESTROY_KEK, CREATE_TRANSPORT_KEY, CREATE_RECOVERY_KIT, SEAL_FOR_RECOVERY,
-        RESTORE_TENANT, CREATE_AUDIT_KEY, SIGN, SET_ROTATION_PERIOD, TOKEN_LOST
+        RESTORE_TENANT, CREATE_AUDIT_KEY, SIGN, SET_ROTATION_PERIOD, TOKEN_LOST, CREATE_CA_KEY, CREATE_APPROVAL_KEY
     }
 
     public enum Outcome {

@@ -102,6 +102,18 @@ public interface KeyVault extends AutoCloseable {
     /** The audit-signing key (EC P-256 in the token), created on first use. */
     AuditSigner auditSigner();
 
+    /**
+     * The appliance CA's signing key {@code cairn/ca/1} (EC P-256 in the token, sign only), created on
+     * first use; it signs the CA certificate, the certificates it issues and its CRLs.
+     */
+    TokenSigner caSigner();
+
+    /**
+     * The approval authority's signing key {@code cairn/approval/1} (EC P-256 in the token, sign only),
+     * created on first use; it signs approval records ({@link dev.cairn.hsm.approval.SignedApproval}).
+     */
+    TokenSigner approvalSigner();
+
     VaultStatus status();
 
     /** Logs out of the token and releases it. */

@@ -43,7 +43,8 @@ import javax.crypto.spec.PSource;
 /**
  * {@link KeyVault} over a PKCS#11 token through SunPKCS11. Token objects (docs/keys.md):
  * {@code cairn/<tenant>/kek/<generation>} (AES-256 KEKs), {@code cairn/transport/1} (RSA-3072 BYOK
- * transport key), {@code cairn/audit/1} (EC P-256 audit key). Wrapped data keys live in the state
+ * transport key), {@code cairn/audit/1}, {@code cairn/ca/1}, {@code cairn/approval/1} (EC P-256 sign-only
+ * keys: audit, appliance CA, approval authority). Wrapped data keys live in the state
  * directory ({@link VaultState}).
  *
  * <p>Concurrency: unwrapping takes a read lock and runs in parallel; every change takes the write
@@ -52,11 +53,13 @@ import javax.crypto.spec.PSource;
 public final class Pkcs11KeyVault implements KeyVault {
     static final String TRANSPORT_LABEL = "cairn/transport/1";
     static final String AUDIT_LABEL = "cairn/audit/1";
+    static final String CA_LABEL = "cairn/ca/1";
+    static final String APPROVAL_LABEL = "cairn/approval/1";
     /** Unwrap only: with decrypt allowed, a PIN holder could decrypt a customer's wrapped key outside C_UnwrapKey. */
     static final Map<Long, Boolean> TRANSPORT_USAGE = Map.of(Ck.CKA_UNWRAP, true, Ck.CKA_DECRYPT, false,
             Ck.CKA_SIGN, false, Ck.CKA_SIGN_RECOVER, false, Ck.CKA_DERIVE, false);
-    /** Sign only. */
-    static final Map<Long, Boolean> AUDIT_USAGE = Map.of(Ck.CKA_SIGN, true, Ck.CKA_DECRYPT, false,
+    /** Sign only: the audit, CA and approval keys. */
+    static final Map<Long, Boolean> SIGN_ONLY_USAGE = Map.of(Ck.CKA_SIGN, true, Ck.CKA_DECRYPT, false,
             Ck.CKA_UNWRAP, false, Ck.CKA_DERIVE, false, Ck.CKA_SIGN_RECOVER, false);
     private static final Pattern KEK_LABEL = Pattern.compile("cairn/([a-z0-9][a-z0-9-]{0,47})/kek/([0-9]{1,9})");
     private static final int NONCE = 12;
@@ -552,22 +555,44 @@ public final class Pkcs11KeyVault implements KeyVault {
 
     @Override
     public AuditSigner auditSigner() {
-        return operation(Operation.CREATE_AUDIT_KEY, null, () -> {
-            X509Certificate cert = token.certificate(AUDIT_LABEL);
+        return new AuditSigner(signer(Operation.CREATE_AUDIT_KEY, AUDIT_LABEL));
+    }
+
+    @Override
+    public TokenSigner caSigner() {
+        return signer(Operation.CREATE_CA_KEY, CA_LABEL);
+    }
+
+    @Override
+    public TokenSigner approvalSigner() {
+        return signer(Operation.CREATE_APPROVAL_KEY, APPROVAL_LABEL);
+    }
+
+    /**
+     * The sign-only EC P-256 key pair {@code label}, generated in the token on first use (under the write
+     * lock and the state directory's lock, so two callers never make two); its usage is checked and
+     * corrected on every call.
+     */
+    private TokenSigner signer(Operation create, String label) {
+        return operation(create, null, () -> {
+            X509Certificate cert = token.certificate(label);
             if (cert == null) {
                 cert = changing(() -> {
-                    X509Certificate c = token.certificate(AUDIT_LABEL);
+                    X509Certificate c = token.certificate(label);
                     if (c == null) {
-                        c = token.generateKeyPair(AUDIT_LABEL, "EC", AUDIT_USAGE);
-                        emit(Operation.CREATE_AUDIT_KEY, null, AUDIT_LABEL, 1, Outcome.SUCCESS, "EC P-256");
+                        c = token.generateKeyPair(label, "EC", SIGN_ONLY_USAGE);
+                        emit(create, null, label, 1, Outcome.SUCCESS, "EC P-256");
                     }
                     return c;
                 });
             }
-            token.ensureUsage(AUDIT_LABEL, AUDIT_USAGE);
-            PrivateKey key = token.privateKey(AUDIT_LABEL);
-            return new AuditSigner(token, AUDIT_LABEL, key, cert.getPublicKey(),
-                    () -> emit(Operation.SIGN, null, AUDIT_LABEL, 1, Outcome.SUCCESS, ""));
+            token.ensureUsage(label, SIGN_ONLY_USAGE);
+            PrivateKey key = token.privateKey(label);
+            if (key == null) {
+                throw new KeyNotFoundException(token.description() + " has a certificate but no private key for " + label);
+            }
+            return new TokenSigner(token, label, key, cert.getPublicKey(),
+                    () -> emit(Operation.SIGN, null, label, 1, Outcome.SUCCESS, ""));
         });
     }
 
@@ -595,7 +620,13 @@ public final class Pkcs11KeyVault implements KeyVault {
         }));
         for (String label : labels) {
             Matcher m = KEK_LABEL.matcher(label);
-            String kind = m.matches() ? "kek" : label.equals(TRANSPORT_LABEL) ? "transport" : label.equals(AUDIT_LABEL) ? "audit" : null;
+            String kind = m.matches() ? "kek" : switch (label) {
+                case TRANSPORT_LABEL -> "transport";
+                case AUDIT_LABEL -> "audit";
+                case CA_LABEL -> "ca";
+                case APPROVAL_LABEL -> "approval";
+                default -> null;
+            };
             if (kind == null) {
                 continue;
             }

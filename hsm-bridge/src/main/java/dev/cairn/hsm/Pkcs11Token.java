@@ -231,6 +231,11 @@ final class Pkcs11Token implements AutoCloseable {
         return provider;
     }
 
+    /** The SunPKCS11 provider instance, for {@link TokenSigner#provider()}. */
+    Provider provider() {
+        return provider;
+    }
+
     /** Null while healthy; otherwise why the token was declared lost. */
     String failure() {
         return failure;

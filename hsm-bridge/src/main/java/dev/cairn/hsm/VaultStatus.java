@@ -24,7 +24,7 @@ public record VaultStatus(String token, boolean healthy, String failure, Instant
      * One key object in the token, as the token describes it (C_GetAttributeValue).
      *
      * @param label            CKA_LABEL (or the key pair's alias)
-     * @param kind             "kek", "transport" or "audit"
+     * @param kind             "kek", "transport", "audit", "ca" or "approval"
      * @param tenant           for KEKs, the tenant; else null
      * @param generation       for KEKs, the generation; else 1
      * @param state            for KEKs, the state the token enforces; else null
