@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.cairn.mgmt.auth.IssuedRecoveryCodes;
+import dev.cairn.mgmt.auth.LockoutPolicy;
 import dev.cairn.mgmt.auth.MalformedCredentialException;
 import dev.cairn.mgmt.auth.PasswordHasher;
 import dev.cairn.mgmt.auth.RecoveryCodes;
@@ -23,9 +24,15 @@ import dev.cairn.mgmt.webauthn.Passkey;
 /**
  * Second factors of an account, kept in the sealed {@link UserStore} (docs/auth.md, sections 4 and 5): TOTP
  * enrollment, confirmation and verification without replay; single-use recovery codes; passkey bookkeeping (the
- * WebAuthn ceremony itself is the webauthn package's). Thread safe. Lockout of MFA attempts is the caller's
- * ({@code LockoutPolicy} over a state it keeps); the caller audits enrollment, reset and recovery-code use.
- * Unknown accounts: the boolean checks answer {@code false}, the others throw {@link NoSuchUserException}.
+ * WebAuthn ceremony itself is the webauthn package's). Thread safe. The caller audits enrollment, reset and
+ * recovery-code use. Unknown accounts: the boolean checks answer {@code false}, the others throw
+ * {@link NoSuchUserException}.
+ *
+ * <p>Lockout (docs/auth.md, section 3): {@link #verifyTotp} and {@link #useRecoveryCode} are guarded by the same
+ * {@link LockoutPolicy} and the same per-account {@code User.lockout()} state as the password: while the policy
+ * says wait or locked they answer {@code false} without checking (and without using up a code), a wrong code counts
+ * a failure, a right one clears the count. Ten wrong MFA codes therefore lock the account like ten wrong
+ * passwords. {@link #confirmTotp} (enrollment) is not counted.
  */
 public final class Mfa {
     private final UserStore users;
@@ -33,16 +40,24 @@ public final class Mfa {
     private final java.security.SecureRandom random;
     private final TotpVerifier totp;
     private final RecoveryCodes recovery;
+    private final LockoutPolicy lockout;
 
     /**
-     * MFA over {@code users}.
+     * MFA over {@code users} with the default lockout limits ({@link LockoutPolicy.Limits#DEFAULT}).
      *
      * @param users  the accounts
      * @param hasher hashes recovery codes
-     * @param clock  the time source (TOTP steps, enrollment times)
+     * @param clock  the time source (TOTP steps, enrollment times, lockout)
      * @param random TOTP secrets and recovery codes
      */
     public Mfa(UserStore users, PasswordHasher hasher, Clock clock, java.security.SecureRandom random) {
+        this(users, hasher, clock, random, new LockoutPolicy(LockoutPolicy.Limits.DEFAULT, clock));
+    }
+
+    /** As {@link #Mfa(UserStore, PasswordHasher, Clock, java.security.SecureRandom)} with explicit lockout. */
+    public Mfa(UserStore users, PasswordHasher hasher, Clock clock, java.security.SecureRandom random,
+            LockoutPolicy lockout) {
+        this.lockout = Objects.requireNonNull(lockout, "lockout");
         this.users = Objects.requireNonNull(users, "users");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -76,7 +91,10 @@ public final class Mfa {
         return checkTotp(username, code, false);
     }
 
-    /** Checks a code of a confirmed TOTP; a code of an already used step (or older) is refused. */
+    /**
+     * Checks a code of a confirmed TOTP; a code of an already used step (or older) is refused, and so is any code
+     * while the account's lockout says wait or locked. A wrong code counts as a failed attempt.
+     */
     public boolean verifyTotp(String username, String code) {
         return checkTotp(username, code, true);
     }
@@ -90,13 +108,18 @@ public final class Mfa {
             if (u.totp().isEmpty() || u.totp().get().confirmed() != wantConfirmed) {
                 return u;
             }
+            boolean counted = wantConfirmed;
+            if (counted && lockout.check(u.lockout()).kind() != LockoutPolicy.Decision.Kind.ALLOWED) {
+                return u;
+            }
             TotpState t = u.totp().get();
             OptionalLong step = totp.verify(t.totpSecret(), code, t.lastUsedStep());
             if (step.isEmpty()) {
-                return u;
+                return counted ? u.withLockout(lockout.onFailure(u.lockout())) : u;
             }
             ok[0] = true;
             User v = u.withTotp(Optional.of(new TotpState(t.secret(), true, step.getAsLong())));
+            v = counted ? v.withLockout(lockout.onSuccess(v.lockout())) : v;
             return v.mfaEnrolledAt() == null ? v.withMfaEnrolledAt(clock.instant()) : v;
         });
         return ok[0];
@@ -117,10 +140,13 @@ public final class Mfa {
         return issued;
     }
 
-    /** Checks and uses up a recovery code: true once per code; false for a wrong, used or replaced code. */
+    /**
+     * Checks and uses up a recovery code: true once per code; false for a wrong, used or replaced code, and while
+     * the account's lockout says wait or locked. A wrong code counts as a failed attempt.
+     */
     public boolean useRecoveryCode(String username, String code) {
         Optional<User> found = users.find(username);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || lockout.check(found.get().lockout()).kind() != LockoutPolicy.Decision.Kind.ALLOWED) {
             return false;
         }
         List<String> hashes = found.get().recoveryCodeHashes();
@@ -132,6 +158,7 @@ public final class Mfa {
                     + e.getMessage() + "); issue a new set", e);
         }
         if (idx.isEmpty()) {
+            users.update(username, u -> u.withLockout(lockout.onFailure(u.lockout())));
             return false;
         }
         int i = idx.getAsInt();
@@ -144,7 +171,7 @@ public final class Mfa {
             ok[0] = true;
             Set<Integer> used = new TreeSet<>(u.usedRecoveryCodes());
             used.add(i);
-            return u.withRecoveryCodes(u.recoveryCodeHashes(), used);
+            return u.withRecoveryCodes(u.recoveryCodeHashes(), used).withLockout(lockout.onSuccess(u.lockout()));
         });
         return ok[0];
     }

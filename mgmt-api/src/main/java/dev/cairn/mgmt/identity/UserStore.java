@@ -178,6 +178,9 @@ public final class UserStore {
      */
     public User update(String username, UnaryOperator<User> change) {
         Objects.requireNonNull(change, "change");
+        if (username == null) {
+            throw new NoSuchUserException(null);
+        }
         synchronized (this) {
             User before = users.get(username);
             if (before == null) {

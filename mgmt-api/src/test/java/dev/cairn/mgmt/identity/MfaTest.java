@@ -131,4 +131,63 @@ class MfaTest {
         assertThat(f.store().find("alice").orElseThrow()).isEqualTo(reset);
         assertThatThrownBy(() -> mfa.resetMfa("nobody")).isInstanceOf(NoSuchUserException.class);
     }
+
+    @Test
+    void wrongMfaCodesShareThePasswordLockout() throws Exception {
+        TotpSetup setup = mfa.beginTotp("alice", "Cairn");
+        byte[] secret = secretOf(setup);
+        assertThat(mfa.confirmTotp("alice", Fixture.totp(secret, f.clock.instant()))).isTrue();
+        IssuedRecoveryCodes codes = mfa.issueRecoveryCodes("alice");
+        f.clock.advance(Duration.ofMinutes(1));
+        String right = Fixture.totp(secret, f.clock.instant());
+        String wrong = right.equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 3; i++) {
+            assertThat(mfa.verifyTotp("alice", wrong)).isFalse();
+        }
+        assertThat(mfa.useRecoveryCode("alice", "AAAAA-AAAAA")).isFalse(); // failure 4: the next waits 1 s
+        assertThat(users.find("alice").orElseThrow().lockout().failures()).isEqualTo(4);
+        assertThat(mfa.verifyTotp("alice", right)).as("refused while waiting, not checked").isFalse();
+        assertThat(mfa.useRecoveryCode("alice", codes.codes().get(0))).as("not used up while waiting").isFalse();
+        assertThat(users.find("alice").orElseThrow().usedRecoveryCodes()).isEmpty();
+        assertThat(users.find("alice").orElseThrow().lockout().failures()).isEqualTo(4);
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(mfa.verifyTotp("alice", right)).isTrue();
+        assertThat(users.find("alice").orElseThrow().lockout().failures()).isZero();
+
+        for (int i = 0; i < 10; i++) {
+            f.clock.advance(Duration.ofMinutes(10));
+            assertThat(mfa.verifyTotp("alice", wrong)).isFalse();
+        }
+        assertThat(f.store().find("alice").orElseThrow().lockout().locked()).isTrue();
+        f.clock.advance(Duration.ofDays(1));
+        assertThat(mfa.verifyTotp("alice", Fixture.totp(secret, f.clock.instant()))).isFalse();
+        assertThat(mfa.useRecoveryCode("alice", codes.codes().get(1))).isFalse();
+    }
+
+    @Test
+    void aRecoveryCodeUsedConcurrentlySucceedsOnce() throws Exception {
+        IssuedRecoveryCodes codes = mfa.issueRecoveryCodes("alice");
+        String code = codes.codes().get(7);
+        int n = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return mfa.useRecoveryCode("alice", code);
+                }));
+            }
+            go.countDown();
+            int wins = 0;
+            for (var r : results) {
+                wins += r.get() ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(users.find("alice").orElseThrow().usedRecoveryCodes()).containsExactly(7);
+    }
 }

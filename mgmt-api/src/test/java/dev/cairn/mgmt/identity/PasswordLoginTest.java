@@ -100,4 +100,30 @@ class PasswordLoginTest {
         assertThat(stronger.needsRehash(now)).isFalse();
         assertThat(l2.login("alice", Fixture.GOOD).kind()).isEqualTo(Kind.OK);
     }
+
+    @Test
+    void parallelWrongGuessesAreEachCounted() throws Exception {
+        int n = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Kind>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return login.login("alice", "wrong password guess".toCharArray()).kind();
+                }));
+            }
+            go.countDown();
+            int wrong = 0;
+            for (var r : results) {
+                wrong += r.get() == Kind.WRONG ? 1 : 0;
+            }
+            // the clock does not move: 3 free failures, the 4th sets a 1 s wait, the rest are refused unchecked
+            assertThat(wrong).isEqualTo(4);
+            assertThat(users.find("alice").orElseThrow().lockout().failures()).isEqualTo(4);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
