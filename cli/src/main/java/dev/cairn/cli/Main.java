@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Cairn backup appliance command line.",
         subcommands = {KeysCommand.class, TapeCommand.class, BenchCommand.class, RepoCommand.class, BackupCommand.class,
                 SnapshotsCommand.class, LsCommand.class, DiffCommand.class, FindCommand.class, RestoreCommand.class,
-                VerifyCommand.class, ForgetCommand.class, PruneCommand.class, LockCommand.class, AuditCommand.class})
+                VerifyCommand.class, ForgetCommand.class, PruneCommand.class, LockCommand.class, AuditCommand.class,
+                ServeCommand.class})
 public final class Main implements Runnable {
 
     @Override

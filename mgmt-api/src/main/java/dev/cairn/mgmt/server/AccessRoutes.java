@@ -1,0 +1,260 @@
+package dev.cairn.mgmt.server;
+
+import dev.cairn.hsm.approval.ApprovalActions;
+import dev.cairn.hsm.approval.SignedApproval;
+import dev.cairn.hsm.approval.SignedApprovalAuthorization;
+import dev.cairn.mgmt.access.ApprovalRequest;
+import dev.cairn.mgmt.access.BreakGlass;
+import dev.cairn.mgmt.access.ElevationRequest;
+import dev.cairn.mgmt.access.Permission;
+import dev.cairn.mgmt.access.Role;
+import dev.cairn.mgmt.identity.Session;
+import dev.cairn.mgmt.identity.Sessions;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.cairn.mgmt.access.Permission.*;
+import static io.helidon.http.Method.GET;
+import static io.helidon.http.Method.POST;
+
+/**
+ * Just-in-time elevation, multi-party approvals (APR-1) and the break-glass re-seal (docs/security.md,
+ * sections 5 to 7).
+ */
+final class AccessRoutes {
+    record ElevationAsk(String role, Integer minutes, String reason) {
+    }
+
+    record ApprovalAsk(String action, String target, String reason) {
+    }
+
+    record DenyRequest(String reason) {
+    }
+
+    record ExecuteReply(String id, String action, String target, boolean executed, String signedRecord) {
+    }
+
+    private final Appliance app;
+
+    private AccessRoutes(Appliance app) {
+        this.app = app;
+    }
+
+    static List<ApiRoute> routes(Appliance app) {
+        AccessRoutes a = new AccessRoutes(app);
+        return List.of(
+                new ApiRoute(POST, "/api/v1/elevations", ELEVATION_REQUEST, "elevation.request", false, ElevationAsk.class,
+                        "Ask for a role for a limited time, with a reason", a::elevationRequest),
+                new ApiRoute(GET, "/api/v1/elevations", ELEVATION_REQUEST, null, false, null,
+                        "Elevation requests: your own, or all if you may decide them", a::elevations),
+                new ApiRoute(POST, "/api/v1/elevations/{id}/approve", ELEVATION_DECIDE, "elevation.approve", true, null,
+                        "Approve someone else's elevation", a::elevationApprove),
+                new ApiRoute(POST, "/api/v1/elevations/{id}/deny", ELEVATION_DECIDE, "elevation.deny", false, null,
+                        "Deny an elevation", a::elevationDeny),
+                new ApiRoute(POST, "/api/v1/elevations/{id}/revoke", ELEVATION_DECIDE, "elevation.revoke", false, null,
+                        "End an active elevation early", a::elevationRevoke),
+                new ApiRoute(POST, "/api/v1/elevations/{id}/activate", ELEVATION_REQUEST, "elevation.activate", false, null,
+                        "Use your approved elevation in this session (the session token rotates)", a::elevationActivate),
+                new ApiRoute(GET, "/api/v1/approvals", APPROVALS_READ, null, false, null,
+                        "Approval requests, newest first", a::approvals),
+                new ApiRoute(GET, "/api/v1/approvals/{id}", APPROVALS_READ, null, false, null,
+                        "One approval request", a::approval),
+                new ApiRoute(POST, "/api/v1/approvals", APPROVALS_REQUEST, "approval.request", true, ApprovalAsk.class,
+                        "Ask for a destructive operation; it runs after enough approvals", a::approvalRequest),
+                new ApiRoute(POST, "/api/v1/approvals/{id}/approve", APPROVALS_DECIDE, "approval.approve", true, null,
+                        "Approve someone else's request (fresh MFA required)", a::approvalApprove),
+                new ApiRoute(POST, "/api/v1/approvals/{id}/deny", APPROVALS_DECIDE, "approval.deny", false, DenyRequest.class,
+                        "Deny a request", a::approvalDeny),
+                new ApiRoute(POST, "/api/v1/approvals/{id}/cancel", APPROVALS_REQUEST, "approval.cancel", false, null,
+                        "Withdraw your own request", a::approvalCancel),
+                new ApiRoute(POST, "/api/v1/approvals/{id}/execute", APPROVALS_REQUEST, "approval.execute", true, null,
+                        "Run an approved request once (key operations run here; others return the signed record)",
+                        a::approvalExecute),
+                new ApiRoute(GET, "/api/v1/break-glass", BREAKGLASS_RESEAL, null, false, null,
+                        "State of the break-glass credential", a::breakGlassState),
+                new ApiRoute(POST, "/api/v1/break-glass/reseal", BREAKGLASS_RESEAL, "break-glass.reseal", true, null,
+                        "Seal a new break-glass credential (shown once; print it and lock it away)", a::reseal));
+    }
+
+    // ---------------------------------------------------------------- elevation
+
+    private Object elevationRequest(Call call) {
+        ElevationAsk r = call.body(ElevationAsk.class);
+        if (r.role() == null || r.minutes() == null || r.reason() == null) {
+            throw ApiException.badRequest("send role, minutes and reason");
+        }
+        Role role = Role.ofId(r.role());
+        if (call.caller().roles().contains(role)) {
+            throw ApiException.conflict("you already hold that role");
+        }
+        ElevationRequest e = app.elevations().request(call.caller().name(), role, Duration.ofMinutes(r.minutes()), r.reason());
+        call.target("elevation:" + e.id());
+        call.reason(role.id() + " for " + r.minutes() + " min");
+        return Reply.json(201, e);
+    }
+
+    private Object elevations(Call call) {
+        List<ElevationRequest> all = app.elevations().list();
+        if (call.caller().holds(ELEVATION_DECIDE)) {
+            return all;
+        }
+        return all.stream().filter(e -> e.user().equals(call.caller().name())).toList();
+    }
+
+    private Object elevationApprove(Call call) {
+        String id = call.path("id");
+        call.target("elevation:" + id);
+        return app.elevations().approve(id, call.caller().name());
+    }
+
+    private Object elevationDeny(Call call) {
+        String id = call.path("id");
+        call.target("elevation:" + id);
+        return app.elevations().deny(id, call.caller().name());
+    }
+
+    private Object elevationRevoke(Call call) {
+        String id = call.path("id");
+        call.target("elevation:" + id);
+        return app.elevations().revoke(id, call.caller().name());
+    }
+
+    private Object elevationActivate(Call call) {
+        String id = call.path("id");
+        call.target("elevation:" + id);
+        Caller c = call.caller();
+        if (c.session() == null || c.kind() != Caller.Kind.SESSION) {
+            throw ApiException.forbidden("elevation applies to a login session, not to API tokens or certificates");
+        }
+        ElevationRequest e = app.elevations().list().stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no such elevation"));
+        if (!e.user().equals(c.name())) {
+            throw ApiException.notFound("no such elevation");
+        }
+        if (e.status() != ElevationRequest.Status.ACTIVE) {
+            throw ApiException.conflict("the elevation is " + e.status().name().toLowerCase() + ", not active");
+        }
+        Sessions.Issued issued = app.sessions().rotate(c.token(), old -> {
+            Map<String, String> attributes = new HashMap<>(old.attributes());
+            attributes.put(Appliance.ELEVATION_ATTRIBUTE, id);
+            return new Session(old.id(), old.username(), old.stage(), old.authMethod(), old.createdAt(),
+                    old.lastSeenAt(), old.absoluteEnd(), old.mfaAt(), old.csrfToken(), Map.copyOf(attributes));
+        });
+        call.cookie(AuthRoutes.sessionCookie(issued.token()));
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("role", e.role().id());
+        reply.put("activeUntil", e.activeUntil());
+        reply.put("csrfToken", issued.session().csrfToken());
+        return reply;
+    }
+
+    // ---------------------------------------------------------------- approvals
+
+    private Object approvals(Call call) {
+        Optional<ApprovalRequest.Status> status = call.query("status").map(s -> {
+            try {
+                return ApprovalRequest.Status.valueOf(s.toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status must be pending, approved, denied, cancelled, expired or executed");
+            }
+        });
+        return app.approvals().list(status).stream().map(AccessRoutes::withoutRecord).toList();
+    }
+
+    private Object approval(Call call) {
+        return withoutRecord(app.approvals().find(call.path("id"))
+                .orElseThrow(() -> ApiException.notFound("no such approval request")));
+    }
+
+    /** The signed record is handed out only by execute, once. */
+    private static ApprovalRequest withoutRecord(ApprovalRequest r) {
+        return new ApprovalRequest(r.id(), r.action(), r.target(), r.requester(), r.reason(), r.createdAt(),
+                r.expiresAt(), r.status(), r.approvals(), Optional.empty(), r.decidedBy(), r.decisionReason());
+    }
+
+    /** Who may ask for an action: the permission that would run it without APR-1. */
+    static Permission permissionFor(String action) {
+        return switch (action) {
+            case ApprovalActions.KEY_DISABLE, ApprovalActions.KEY_ENABLE, ApprovalActions.KEY_DESTROY -> KEYS_MANAGE;
+            default -> BACKUP_RUN;
+        };
+    }
+
+    private Object approvalRequest(Call call) {
+        ApprovalAsk r = call.body(ApprovalAsk.class);
+        if (r.action() == null || r.target() == null || r.reason() == null) {
+            throw ApiException.badRequest("send action, target and reason");
+        }
+        if (!call.caller().holds(permissionFor(r.action()))) {
+            throw ApiException.forbidden("your roles do not allow asking for " + r.action());
+        }
+        ApprovalRequest a = app.approvals().request(call.caller().name(), r.action(), r.target(), r.reason());
+        call.target("approval:" + a.id());
+        call.reason(a.action() + " " + a.target());
+        return Reply.json(201, withoutRecord(a));
+    }
+
+    private Object approvalApprove(Call call) {
+        String id = call.path("id");
+        call.target("approval:" + id);
+        return withoutRecord(app.approvals().approve(id, call.caller().name(), call.caller().mfaAt()));
+    }
+
+    private Object approvalDeny(Call call) {
+        String id = call.path("id");
+        call.target("approval:" + id);
+        DenyRequest r = call.body(DenyRequest.class);
+        return withoutRecord(app.approvals().deny(id, call.caller().name(), r.reason() == null ? "" : r.reason()));
+    }
+
+    private Object approvalCancel(Call call) {
+        String id = call.path("id");
+        call.target("approval:" + id);
+        return withoutRecord(app.approvals().cancel(id, call.caller().name()));
+    }
+
+    private Object approvalExecute(Call call) {
+        String id = call.path("id");
+        call.target("approval:" + id);
+        ApprovalRequest r = app.approvals().find(id).orElseThrow(() -> ApiException.notFound("no such approval request"));
+        if (!call.caller().holds(permissionFor(r.action()))) {
+            throw ApiException.forbidden("your roles do not allow running " + r.action());
+        }
+        SignedApproval signed = app.approvals().takeForExecution(id, call.caller().name());
+        call.target(r.target());
+        var authorization = new SignedApprovalAuthorization(signed, app.approvalPublicKey(), app.config().approvers());
+        String tenant = r.target().startsWith("tenant:") ? r.target().substring("tenant:".length()) : null;
+        boolean executed = true;
+        switch (r.action()) {
+            case ApprovalActions.KEY_DISABLE -> app.vault().disableKek(tenant, authorization);
+            case ApprovalActions.KEY_ENABLE -> app.vault().enableKek(tenant, authorization);
+            case ApprovalActions.KEY_DESTROY -> app.vault().destroyKek(tenant, authorization);
+            default -> executed = false;
+        }
+        call.reason(executed ? r.action() + " done" : r.action() + ": signed record handed out");
+        return new ExecuteReply(id, r.action(), r.target(), executed, signed.toText());
+    }
+
+    // ---------------------------------------------------------------- break-glass
+
+    private Object breakGlassState(Call call) {
+        return Map.of("account", Appliance.BREAK_GLASS_ACCOUNT,
+                "state", app.breakGlass().state(Appliance.BREAK_GLASS_ACCOUNT).name().toLowerCase());
+    }
+
+    private Object reseal(Call call) {
+        if (call.caller().kind() == Caller.Kind.BREAK_GLASS) {
+            throw ApiException.forbidden("a break-glass session cannot re-seal its own credential");
+        }
+        call.target("break-glass:" + Appliance.BREAK_GLASS_ACCOUNT);
+        String credential = app.breakGlass().state(Appliance.BREAK_GLASS_ACCOUNT) == BreakGlass.State.NONE
+                ? app.breakGlass().seal(Appliance.BREAK_GLASS_ACCOUNT)
+                : app.breakGlass().reseal(Appliance.BREAK_GLASS_ACCOUNT, call.caller().name());
+        return Map.of("account", Appliance.BREAK_GLASS_ACCOUNT, "credential", credential);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cairn.mgmt.server;
+
+import dev.cairn.mgmt.ca.ServerIdentity;
+import dev.cairn.mgmt.tls.SecurityHeaders;
+import dev.cairn.mgmt.tls.TlsPolicy;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The control plane's HTTPS server: the routing (one static function, reused by the tests) and the two
+ * listeners (docs/security.md, section 2). Every response carries {@link SecurityHeaders#ALL}.
+ */
+public final class ApiServer {
+    /** Request bodies larger than this are refused with 413 before they are read. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+    /** The name of the mTLS listener (agents and the admin API with client certificates). */
+    public static final String MTLS_SOCKET = "mtls";
+    /** How long the server certificate issued at start is valid (a restart issues a new one). */
+    public static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(90);
+
+    private ApiServer() {
+    }
+
+    /** Adds every route of {@link ApiRoutes#table} behind the gate, the security headers and the fallbacks. */
+    public static void routing(HttpRouting.Builder routing, Appliance app) {
+        Gate gate = new Gate(app);
+        List<ApiRoute> table = ApiRoutes.table(app);
+        routing.addFilter((chain, req, res) -> {
+            SecurityHeaders.ALL.forEach((k, v) -> res.header(HeaderNames.create(k), v));
+            chain.proceed();
+        });
+        for (ApiRoute r : table) {
+            routing.route(r.method(), r.path(), (req, res) -> gate.handle(r, req, res));
+        }
+        routing.any((req, res) -> Problems.send(res, fallback(table, gate, req)));
+        routing.error(Throwable.class, (req, res, t) -> Problems.send(res, Gate.problemFor(t)));
+    }
+
+    /** No route matched: 401 for the unauthenticated (the API reveals nothing), 405 or 404 for the others. */
+    private static ApiException fallback(List<ApiRoute> table, Gate gate, ServerRequest req) {
+        String path = req.path().path();
+        Caller caller;
+        try {
+            caller = gate.authenticate(req, Gate.sourceIp(req), Gate.userAgent(req));
+        } catch (ApiException e) {
+            return e;
+        }
+        if (caller.kind() == Caller.Kind.ANONYMOUS && path.startsWith("/api/")) {
+            return ApiException.unauthorized("authentication required: log in, or send an API token");
+        }
+        Method method = req.prologue().method();
+        boolean otherMethod = table.stream().anyMatch(r -> !r.method().equals(method) && template(r.path()).matcher(path).matches());
+        if (otherMethod) {
+            return new ApiException(405, "Method not allowed", "this path does not take " + method.text());
+        }
+        return ApiException.notFound("no such resource; see /openapi.yaml");
+    }
+
+    static Pattern template(String path) {
+        return Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-zA-Z]+}", "\\\\E[^/]+\\\\Q"));
+    }
+
+    /**
+     * Starts both listeners with a fresh server certificate from the appliance CA (its key exists in memory
+     * only). The caller must have applied {@link TlsPolicy#JVM_PROPERTIES} before (see {@link Main}).
+     */
+    public static WebServer start(Appliance app) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        configure(builder, app);
+        return builder.build().start();
+    }
+
+    /**
+     * Sets up {@code builder} as {@link #start} does: both listeners with the policy's TLS, the body limit and the
+     * routing. The {@code @ServerTest} tests call this from their {@code @SetUpServer} method.
+     */
+    public static void configure(WebServerConfig.Builder builder, Appliance app) {
+        ApplianceConfig config = app.config();
+        ServerIdentity identity = app.ca().issueServerIdentity(config.dnsNames(), config.ipAddressValues(),
+                SERVER_CERT_VALIDITY);
+        char[] password = new char[] {'x'};
+        SSLContext plain;
+        SSLContext mutual;
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+            kmf.init(identity.keyStore(password), password);
+            plain = TlsPolicy.newContext(kmf.getKeyManagers(), null);
+            mutual = TlsPolicy.newContext(kmf.getKeyManagers(), new TrustManager[] {app.ca().clientTrustManager()});
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS with the appliance CA's server certificate", e);
+        }
+        Tls tls = Tls.builder().sslContext(plain).sslParameters(TlsPolicy.serverParameters(plain, false)).build();
+        Tls mtls = Tls.builder().sslContext(mutual).sslParameters(TlsPolicy.serverParameters(mutual, true))
+                .clientAuth(TlsClientAuth.REQUIRED).build();
+        builder.host(config.bindHost())
+                .port(config.port())
+                .tls(tls)
+                .maxPayloadSize(MAX_BODY_BYTES)
+                .routing(r -> routing(r, app))
+                .putSocket(MTLS_SOCKET, s -> s.host(config.bindHost()).port(config.mtlsPort()).tls(mtls)
+                        .maxPayloadSize(MAX_BODY_BYTES))
+                .routing(MTLS_SOCKET, r -> routing(r, app));
+    }
+}
