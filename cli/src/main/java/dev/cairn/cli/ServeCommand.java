@@ -86,7 +86,9 @@ final class ServeCommand implements Callable<Integer> {
         ApplianceConfig config = new ApplianceConfig(state, bind, port, mtlsPort, names,
                 ips.isEmpty() ? base.ipAddresses() : ips, names.getFirst(), Set.of("https://" + names.getFirst() + ":" + port),
                 Duration.ofMinutes(5), 2, repo, tenant, sources);
-        try (KeyVault vault = Pkcs11KeyVault.open(hsm)) {
+        KeyVault vault = Pkcs11KeyVault.open(hsm);
+        Main.Running running;
+        try {
             if (repo != null) {
                 try (Repository r = Repository.open(repo, vault, Repository.LockMode.SHARED, Clock.systemUTC(), new SecureRandom())) {
                     if (!r.config().tenants().containsKey(tenant)) {
@@ -94,14 +96,22 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            try (Main.Running running = Main.start(config, vault, System.out)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "cairn-serve-stop"));
-                System.out.println("cairn: running; stop with Ctrl-C");
-                System.out.flush();
-                stop.await();
-            }
+            running = Main.start(config, vault, System.out);
+        } catch (RuntimeException e) {
+            vault.close();
+            throw e;
         }
+        // Ctrl-C or SIGTERM: stop the listeners, close the state and the token, then let the JVM exit
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } finally {
+                vault.close();
+            }
+        }, "cairn-serve-stop"));
+        System.out.println("cairn: running; stop with Ctrl-C");
+        System.out.flush();
+        new CountDownLatch(1).await();
         return 0;
     }
 

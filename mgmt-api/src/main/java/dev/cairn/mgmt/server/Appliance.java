@@ -120,6 +120,14 @@ public final class Appliance implements AutoCloseable {
         return new Appliance(config, vault, clock, random, probe, hasher);
     }
 
+    /** Refuses user names that belong to the appliance itself (the break-glass account, system actors). */
+    static void checkNotReserved(String username) {
+        if (username.equals(BREAK_GLASS_ACCOUNT) || username.startsWith("system") || username.equals("anonymous")
+                || username.equals("appliance")) {
+            throw ApiException.badRequest("that user name is reserved by the appliance; choose another");
+        }
+    }
+
     static Path privateDir(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {

@@ -1,5 +1,8 @@
 package dev.cairn.mgmt.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.mgmt.audit.AuditCodec;
+import dev.cairn.mgmt.audit.AuditEntry;
 import dev.cairn.mgmt.audit.AuditQuery;
 import dev.cairn.mgmt.audit.AuditReport;
 import dev.cairn.mgmt.audit.AuditSearch;
@@ -8,7 +11,10 @@ import dev.cairn.mgmt.audit.Outcome;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.cairn.mgmt.access.Permission.AUDIT_READ;
 import static io.helidon.http.Method.GET;
@@ -40,7 +46,15 @@ final class AuditRoutes {
                 call.query("to").map(AuditRoutes::time).orElse(null), call.query("actor").orElse(null),
                 call.query("action").orElse(null), call.query("target").orElse(null), outcome, limit,
                 call.query("cursor").orElse(null));
-        return AuditSearch.search(app.audit().directory(), q);
+        AuditSearch.Page page = AuditSearch.search(app.audit().directory(), q);
+        List<JsonNode> entries = new ArrayList<>();
+        for (AuditEntry e : page.entries()) {
+            entries.add(Json.tree(AuditCodec.encode(e))); // the entries exactly as the trail stores them
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("entries", entries);
+        reply.put("nextCursor", page.nextCursor());
+        return reply;
     }
 
     private static int number(String s) {

@@ -312,6 +312,7 @@ final class AuthRoutes {
             throw ApiException.badRequest("the password must have " + PasswordPolicy.MIN_CODE_POINTS + " to "
                     + PasswordPolicy.MAX_CODE_POINTS + " characters");
         }
+        Appliance.checkNotReserved(r.username());
         endCurrentSession(call);
         call.auditActor(r.username());
         if (!app.users().isEmpty() || !app.enrollment().consume(r.token())) {

@@ -1,6 +1,7 @@
 package dev.cairn.mgmt.server;
 
 import dev.cairn.mgmt.access.ApprovalRefusedException;
+import dev.cairn.mgmt.access.ElevationRequest;
 import dev.cairn.mgmt.access.Permission;
 import dev.cairn.mgmt.access.Role;
 import dev.cairn.mgmt.audit.AuditEvent;
@@ -122,7 +123,10 @@ final class Gate {
             roles.addAll(user.roles());
             String elevation = session.attributes().get(Appliance.ELEVATION_ATTRIBUTE);
             if (elevation != null) {
-                roles.addAll(app.elevations().activeRoles(user.username()));
+                // only the elevation this session activated, and only while it is active
+                app.elevations().find(elevation)
+                        .filter(e -> e.user().equals(user.username()) && e.status() == ElevationRequest.Status.ACTIVE)
+                        .ifPresent(e -> roles.add(e.role()));
             }
             return new Caller(Caller.Kind.SESSION, user.username(), session.authMethod(), roles, null, session, token,
                     ip, agent);
@@ -183,7 +187,11 @@ final class Gate {
                             ? "enroll an MFA device first (POST /api/v1/mfa/totp or /api/v1/mfa/passkeys/options)"
                             : "finish MFA first (POST /api/v1/auth/mfa/...)");
                 }
-                if (p != Permission.SELF && !caller.holds(p)) {
+                if (p == Permission.SELF) {
+                    if (caller.scopes() != null && !caller.scopes().contains(Permission.SELF)) {
+                        throw ApiException.forbidden("your roles do not allow this: the API token lacks the self scope");
+                    }
+                } else if (!caller.holds(p)) {
                     throw ApiException.forbidden("your roles do not allow this (" + p.name().toLowerCase() + ")");
                 }
             }

@@ -96,6 +96,7 @@ final class UserRoutes {
             throw ApiException.badRequest("username must match [a-z0-9][a-z0-9._@-]{0,63}");
         }
         call.target("user:" + r.username());
+        Appliance.checkNotReserved(r.username());
         User u = app.users().create(r.username(), r.password().toCharArray(), roles(r.roles()));
         call.reason("roles " + String.join(",", u.roles().stream().map(Role::id).sorted().toList()));
         return Reply.json(201, view(u));

@@ -110,6 +110,12 @@ final class ApplianceFixture implements AutoCloseable {
         app.close();
         vault.close();
         try {
+            new ProcessBuilder("chattr", "-R", "-a", root.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // no chattr: then nothing was made append-only either
+        }
+        try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
