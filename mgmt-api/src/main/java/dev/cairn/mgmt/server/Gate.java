@@ -225,7 +225,9 @@ final class Gate {
             return new byte[0];
         }
         Optional<HttpMediaType> type = req.headers().contentType();
-        if (type.isEmpty() || !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
+        // exactly application/json: test() would also accept the wildcards */* and application/*
+        if (type.isEmpty() || !type.get().type().equalsIgnoreCase("application")
+                || !type.get().subtype().equalsIgnoreCase("json")) {
             throw new ApiException(415, "Unsupported media type", "send the request body as application/json");
         }
         if (type.get().charset().isPresent() && !type.get().charset().get().equalsIgnoreCase("utf-8")) {

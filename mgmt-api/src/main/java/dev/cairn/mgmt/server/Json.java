@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -15,9 +18,9 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
 
 /**
- * The API's JSON: strict on input (unknown members, trailing data, duplicate keys and deep nesting are
- * refused as 400), ISO-8601 times on output. Request bodies are capped by the listener (see
- * {@link ApiServer#MAX_BODY_BYTES}) before they reach this class.
+ * The API's JSON: strict on input (unknown members, trailing data, duplicate keys, deep nesting, and numbers
+ * or booleans where strings are expected are refused as 400), ISO-8601 times on output. Request bodies are
+ * capped by the listener (see {@link ApiServer#MAX_BODY_BYTES}) before they reach this class.
  */
 public final class Json {
     /** Deeper documents are refused: no request of this API nests more than a few levels. */
@@ -31,6 +34,10 @@ public final class Json {
                     .build())
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            // a number or a boolean where a string is expected is the wrong shape, not a string
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
