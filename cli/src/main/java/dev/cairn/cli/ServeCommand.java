@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code cairn serve}: runs the appliance's control plane (docs/security.md) until interrupted. With
  * {@code --demo DIR} it first creates what a demo needs under DIR: a SoftHSM token, a repository with tenant
- * {@code clinic}, a small sample source; {@code ./cairn demo} runs {@code serve --demo var/demo}.
+ * {@code clinic}, a small sample source and a restore target; {@code ./cairn demo} runs {@code serve --demo var/demo}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the appliance control plane (HTTPS API, mTLS listener) until interrupted.")
@@ -72,6 +72,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "NAME=PATH", description = "a backup source the API may start (repeatable)")
     Map<String, Path> sources = new LinkedHashMap<>();
 
+    @Option(names = "--restore-target", paramLabel = "NAME=PATH",
+            description = "a directory API restores may write into, in a new subdirectory each (repeatable)")
+    Map<String, Path> restoreTargets = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (demo != null) {
@@ -85,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> names = dns.isEmpty() ? base.dnsNames() : dns;
         ApplianceConfig config = new ApplianceConfig(state, bind, port, mtlsPort, names,
                 ips.isEmpty() ? base.ipAddresses() : ips, names.getFirst(), Set.of("https://" + names.getFirst() + ":" + port),
-                Duration.ofMinutes(5), 2, repo, tenant, sources);
+                Duration.ofMinutes(5), 2, repo, tenant, sources, restoreTargets);
         KeyVault vault = Pkcs11KeyVault.open(hsm);
         Main.Running running;
         try {
@@ -146,5 +150,8 @@ final class ServeCommand implements Callable<Integer> {
             Files.writeString(sample.resolve("README.txt"), "Sample data for the Cairn demo; no patient data.\n");
         }
         sources.putIfAbsent("sample", sample);
+        Path restores = demo.resolve("restores");
+        Files.createDirectories(restores);
+        restoreTargets.putIfAbsent("demo", restores);
     }
 }

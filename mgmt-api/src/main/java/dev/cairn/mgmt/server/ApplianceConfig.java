@@ -28,10 +28,13 @@ import java.util.Set;
  * @param tenant          the repository tenant the API's backups and listings use
  * @param sources         the configured backup sources by name ({@code POST /api/v1/backups} names one; the
  *                        API never takes a path from the client)
+ * @param restoreTargets  the directories a restore may write into, by name ({@code POST /api/v1/restores} names
+ *                        one; each restore makes a new subdirectory there)
  */
 public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtlsPort, List<String> dnsNames,
                               List<String> ipAddresses, String rpId, Set<String> origins, Duration stepUpWindow,
-                              int approvers, Path repository, String tenant, Map<String, Path> sources) {
+                              int approvers, Path repository, String tenant, Map<String, Path> sources,
+                              Map<String, Path> restoreTargets) {
     public static final int DEFAULT_PORT = 8443;
     public static final int DEFAULT_MTLS_PORT = 8444;
 
@@ -54,6 +57,12 @@ public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtls
             throw new IllegalArgumentException("the step-up window must be 1 second to 30 minutes");
         }
         sources = Map.copyOf(sources);
+        restoreTargets = Map.copyOf(restoreTargets);
+        for (String name : restoreTargets.keySet()) {
+            if (!name.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+                throw new IllegalArgumentException("restore target names must match [a-z0-9][a-z0-9-]{0,31}");
+            }
+        }
         for (String name : sources.keySet()) {
             if (!name.matches("[a-z0-9][a-z0-9-]{0,31}")) {
                 throw new IllegalArgumentException("source names must match [a-z0-9][a-z0-9-]{0,31}");
@@ -67,19 +76,20 @@ public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtls
     /** The embedded defaults of {@code ./cairn demo}: loopback only, localhost, ports 8443 and 8444. */
     public static ApplianceConfig defaults(Path stateDir, int port, int mtlsPort) {
         return new ApplianceConfig(stateDir, "127.0.0.1", port, mtlsPort, List.of("localhost"), List.of("127.0.0.1", "::1"),
-                "localhost", Set.of("https://localhost:" + port), Duration.ofMinutes(5), 2, null, "clinic", Map.of());
+                "localhost", Set.of("https://localhost:" + port), Duration.ofMinutes(5), 2, null, "clinic", Map.of(), Map.of());
     }
 
     /** The same configuration serving {@code repository} (tenant {@code tenant}) with these backup sources. */
-    public ApplianceConfig withRepository(Path repository, String tenant, Map<String, Path> sources) {
+    public ApplianceConfig withRepository(Path repository, String tenant, Map<String, Path> sources,
+                                          Map<String, Path> restoreTargets) {
         return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
-                approvers, repository, tenant, sources);
+                approvers, repository, tenant, sources, restoreTargets);
     }
 
     /** The same configuration with other WebAuthn origins (tests bind port 0 and learn the port later). */
     public ApplianceConfig withOrigins(Set<String> origins) {
         return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
-                approvers, repository, tenant, sources);
+                approvers, repository, tenant, sources, restoreTargets);
     }
 
     /** The IP addresses as {@link InetAddress} values. */

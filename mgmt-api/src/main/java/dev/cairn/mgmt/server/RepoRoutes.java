@@ -3,12 +3,15 @@ package dev.cairn.mgmt.server;
 import dev.cairn.engine.backup.Backup;
 import dev.cairn.engine.browse.Listing;
 import dev.cairn.engine.repo.Repository;
+import dev.cairn.engine.restore.Restore;
 import dev.cairn.engine.snapshot.Snapshot;
 import dev.cairn.engine.verify.Verify;
 import dev.cairn.engine.verify.VerifyReport;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,11 @@ final class RepoRoutes {
     record VerifyRequest(Boolean readData) {
     }
 
+    record RestoreRequest(String snapshot, String target) {
+    }
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
     private final Appliance app;
 
     private RepoRoutes(Appliance app) {
@@ -47,7 +55,10 @@ final class RepoRoutes {
                 new ApiRoute(POST, "/api/v1/backups", BACKUP_RUN, "backup.start", false, BackupRequest.class,
                         "Start a backup of a configured source; returns a task", r::backup),
                 new ApiRoute(POST, "/api/v1/verify", VERIFY_RUN, "verify.start", false, VerifyRequest.class,
-                        "Start a verification of the repository; returns a task", r::verify));
+                        "Start a verification of the repository; returns a task", r::verify),
+                new ApiRoute(POST, "/api/v1/restores", RESTORE_RUN, "restore.start", true, RestoreRequest.class,
+                        "Restore a snapshot into a new directory under a configured restore target; returns a task",
+                        r::restore));
     }
 
     private Path repository() {
@@ -83,6 +94,33 @@ final class RepoRoutes {
                         new LinkedHashSet<>(Set.of("api")), "appliance", "auto",
                         (files, read, skipped) -> progress.done(read + skipped)));
                 return "snapshot " + s.shortId() + ": " + s.summary().files() + " files";
+            }
+        });
+        call.target("task:" + task.id());
+        return Reply.json(202, task);
+    }
+
+    private Object restore(Call call) {
+        RestoreRequest r = call.body(RestoreRequest.class);
+        if (r.snapshot() == null || !r.snapshot().matches("latest|[0-9a-f]{4,64}")) {
+            throw ApiException.badRequest("snapshot must be latest or a snapshot ID (4 to 64 hex digits)");
+        }
+        Path base = r.target() == null ? null : app.config().restoreTargets().get(r.target());
+        if (base == null) {
+            throw ApiException.badRequest("target must name a configured restore target: " + app.config().restoreTargets().keySet());
+        }
+        repository();
+        call.target("snapshot:" + r.snapshot());
+        call.target("restore-target:" + r.target());
+        Path into = base.resolve("restore-" + r.snapshot().substring(0, Math.min(8, r.snapshot().length())) + "-"
+                + STAMP.format(call.now()));
+        Tasks.View task = app.tasks().submit("restore", call.caller().name(), "bytes", progress -> {
+            try (Repository repo = open(Repository.LockMode.SHARED)) {
+                Restore.Result result = Restore.run(repo, new Restore.Options(app.config().tenant(), r.snapshot(), into,
+                        List.of(), false, (files, bytes) -> progress.done(bytes)));
+                return "restored " + result.files() + " files (" + result.bytes() + " bytes) of snapshot "
+                        + result.snapshot().shortId() + " into " + into.getFileName()
+                        + (result.skipped().isEmpty() ? "" : "; " + result.skipped().size() + " entries skipped, see cairn restore");
             }
         });
         call.target("task:" + task.id());
