@@ -98,7 +98,7 @@ public final class ApiServer {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(identity.keyStore(password), password);
-            plain = TlsPolicy.newContext(kmf.getKeyManagers(), null);
+            plain = TlsPolicy.newContext(kmf.getKeyManagers(), TlsPolicy.trustOnly(app.ca().certificate()));
             mutual = TlsPolicy.newContext(kmf.getKeyManagers(), new TrustManager[] {app.ca().clientTrustManager()});
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the appliance CA's server certificate", e);
