@@ -301,6 +301,15 @@ final class Gate {
         if (e instanceof IllegalArgumentException i && i.getMessage() != null) {
             return ApiException.badRequest(i.getMessage());
         }
+        int clientError = e instanceof io.helidon.http.RequestException r ? r.status().code()
+                : e instanceof io.helidon.http.HttpException h ? h.status().code() : 0;
+        if (clientError >= 400 && clientError < 500) {
+            // Helidon refused the request while it was read (a chunked body over the limit, a bad chunk): the
+            // client's fault, not ours; the message may quote input, so it is not passed on
+            return new ApiException(clientError, io.helidon.http.Status.create(clientError).reasonPhrase(),
+                    clientError == 413 ? "the request body is larger than " + ApiServer.MAX_BODY_BYTES + " bytes"
+                            : "the request could not be read");
+        }
         String id = UUID.randomUUID().toString();
         LOG.log(System.Logger.Level.ERROR, "request failed, error id " + id + ": " + frames(e));
         return new ApiException(500, "Internal error",
