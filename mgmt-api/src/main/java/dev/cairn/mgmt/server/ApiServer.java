@@ -5,10 +5,12 @@ import dev.cairn.mgmt.tls.SecurityHeaders;
 import dev.cairn.mgmt.tls.TlsPolicy;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -70,6 +72,31 @@ public final class ApiServer {
         return ApiException.notFound("no such resource; see /openapi.yaml");
     }
 
+    /**
+     * What Helidon answers itself, before routing (a body over the limit, a malformed request line, a bad
+     * header): problem+json with the security headers, and never Helidon's message, which may quote the request.
+     */
+    static DirectHandlers directHandlers() {
+        DirectHandler handler = (request, event, status, headers, message) -> {
+            int code = status.code();
+            ApiException problem = new ApiException(code, status.reasonPhrase(), code == 413
+                    ? "the request body is larger than " + MAX_BODY_BYTES + " bytes"
+                    : code < 500 ? "the request could not be read as HTTP/1.1; check the request line and headers"
+                    : "the appliance could not complete the request");
+            DirectHandler.TransportResponse.Builder b = DirectHandler.TransportResponse.builder().status(status)
+                    .header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE)
+                    .keepAlive(false)
+                    .entity(Json.write(Gate.problemBody(problem)));
+            SecurityHeaders.ALL.forEach((k, v) -> b.header(HeaderNames.create(k), v));
+            return b.build();
+        };
+        DirectHandlers.Builder all = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            all.addHandler(type, handler);
+        }
+        return all.build();
+    }
+
     static Pattern template(String path) {
         return Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-zA-Z]+}", "\\\\E[^/]+\\\\Q"));
     }
@@ -106,13 +133,15 @@ public final class ApiServer {
         Tls tls = Tls.builder().sslContext(plain).sslParameters(TlsPolicy.serverParameters(plain, false)).build();
         Tls mtls = Tls.builder().sslContext(mutual).sslParameters(TlsPolicy.serverParameters(mutual, true))
                 .clientAuth(TlsClientAuth.REQUIRED).build();
+        DirectHandlers direct = directHandlers();
         builder.host(config.bindHost())
+                .directHandlers(direct)
                 .port(config.port())
                 .tls(tls)
                 .maxPayloadSize(MAX_BODY_BYTES)
                 .routing(r -> routing(r, app))
                 .putSocket(MTLS_SOCKET, s -> s.host(config.bindHost()).port(config.mtlsPort()).tls(mtls)
-                        .maxPayloadSize(MAX_BODY_BYTES))
+                        .maxPayloadSize(MAX_BODY_BYTES).directHandlers(direct))
                 .routing(MTLS_SOCKET, r -> routing(r, app));
     }
 }
