@@ -1,6 +1,7 @@
 package dev.cairn.mgmt.server;
 
 import dev.cairn.mgmt.access.ApprovalRefusedException;
+import dev.cairn.mgmt.access.ElevationRequest;
 import dev.cairn.mgmt.access.Permission;
 import dev.cairn.mgmt.access.Role;
 import dev.cairn.mgmt.audit.AuditEvent;
@@ -122,7 +123,10 @@ final class Gate {
             roles.addAll(user.roles());
             String elevation = session.attributes().get(Appliance.ELEVATION_ATTRIBUTE);
             if (elevation != null) {
-                roles.addAll(app.elevations().activeRoles(user.username()));
+                // only the grant this session activated (with its token rotation), and only while it is active
+                app.elevations().find(elevation)
+                        .filter(e -> e.user().equals(user.username()) && e.status() == ElevationRequest.Status.ACTIVE)
+                        .ifPresent(e -> roles.add(e.role()));
             }
             return new Caller(Caller.Kind.SESSION, user.username(), session.authMethod(), roles, null, session, token,
                     ip, agent);
