@@ -94,6 +94,30 @@ class ElevationFlowTest {
     }
 
     @Test
+    void activatingOneElevationDoesNotApplyAnotherApprovedOne() {
+        byte[] audSecret = fx.user("aud-two", Role.AUDITOR);
+        byte[] adminSecret = fx.user("admin-two", Role.ADMINISTRATOR);
+        Browser aud = loggedIn("aud-two", audSecret);
+        Browser admin = loggedIn("admin-two", adminSecret);
+        String small = aud.post("/api/v1/elevations",
+                "{\"role\":\"backup-operator\",\"minutes\":30,\"reason\":\"restore test\"}").json().path("id").asText();
+        String large = aud.post("/api/v1/elevations",
+                "{\"role\":\"administrator\",\"minutes\":30,\"reason\":\"user clean-up\"}").json().path("id").asText();
+        assertThat(admin.post("/api/v1/elevations/" + small + "/approve").status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/elevations/" + large + "/approve").status()).isEqualTo(200);
+
+        assertThat(aud.post("/api/v1/elevations/" + small + "/activate").status()).isEqualTo(200);
+        assertThat(aud.post("/api/v1/verify", VERIFY).status()).isEqualTo(409);
+        assertThat(aud.get("/api/v1/users").status()).as("the administrator grant was not activated").isEqualTo(403);
+        assertThat(aud.get("/api/v1/me").json().path("roles").toString()).doesNotContain("administrator");
+
+        String before = aud.cookie;
+        assertThat(aud.post("/api/v1/elevations/" + large + "/activate").status()).isEqualTo(200);
+        assertThat(aud.cookie).isNotEqualTo(before);
+        assertThat(aud.get("/api/v1/users").status()).isEqualTo(200);
+    }
+
+    @Test
     void anAdministratorCannotApproveTheirOwnElevation() {
         byte[] secret = fx.user("admin-self", Role.ADMINISTRATOR);
         Browser admin = loggedIn("admin-self", secret);
