@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param username    the account
  * @param stage       how far the login has come
  * @param authMethod  how the user authenticated so far, e.g. {@code password}, {@code password+totp},
- *                    {@code password+passkey}, {@code password+recovery-code}, {@code break-glass}
+ *                    {@code password+webauthn}, {@code password+recovery-code}, {@code break-glass}
  * @param createdAt   when the session began
  * @param lastSeenAt  the last successful lookup (idle timeout counts from here)
  * @param absoluteEnd when the session ends whatever happens

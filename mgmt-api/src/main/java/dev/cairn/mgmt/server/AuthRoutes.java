@@ -234,6 +234,14 @@ final class AuthRoutes {
         return mfaDone(call, true, "passkey");
     }
 
+    /**
+     * The session's (and the audit trail's) method after a password and this MFA proof: {@code password+totp},
+     * {@code password+recovery-code}, and {@code password+webauthn} for a passkey (docs/formats/audit-log.md, field 6).
+     */
+    static String authMethod(String proof) {
+        return "password+" + ("passkey".equals(proof) ? "webauthn" : proof);
+    }
+
     /** A verified MFA proof completes the login (or refreshes step-up) and rotates the session token. */
     private Object mfaDone(Call call, boolean ok, String method) {
         Caller c = call.caller();
@@ -251,7 +259,7 @@ final class AuthRoutes {
         }
         mfaFailures.remove(s.id());
         Instant now = app.clock().instant();
-        String authMethod = s.stage() == Session.Stage.FULL ? s.authMethod() : "password+" + method;
+        String authMethod = s.stage() == Session.Stage.FULL ? s.authMethod() : authMethod(method);
         Sessions.Issued issued = app.sessions().rotate(c.token(), old -> new Session(old.id(), old.username(),
                 Session.Stage.FULL, authMethod, old.createdAt(), old.lastSeenAt(), old.absoluteEnd(), now,
                 old.csrfToken(), old.attributes()));
@@ -383,7 +391,7 @@ final class AuthRoutes {
         IssuedRecoveryCodes codes = app.mfa().issueRecoveryCodes(c.name());
         Instant now = app.clock().instant();
         Sessions.Issued issued = app.sessions().rotate(c.token(), old -> new Session(old.id(), old.username(),
-                Session.Stage.FULL, "password+" + method, old.createdAt(), old.lastSeenAt(), old.absoluteEnd(), now,
+                Session.Stage.FULL, authMethod(method), old.createdAt(), old.lastSeenAt(), old.absoluteEnd(), now,
                 old.csrfToken(), old.attributes()));
         call.cookie(sessionCookie(issued.token()));
         call.become(new Caller(c.kind(), c.name(), issued.session().authMethod(), c.roles(), null, issued.session(),

@@ -123,7 +123,7 @@ final class Gate {
             roles.addAll(user.roles());
             String elevation = session.attributes().get(Appliance.ELEVATION_ATTRIBUTE);
             if (elevation != null) {
-                // only the elevation this session activated, and only while it is active
+                // only the grant this session activated (with its token rotation), and only while it is active
                 app.elevations().find(elevation)
                         .filter(e -> e.user().equals(user.username()) && e.status() == ElevationRequest.Status.ACTIVE)
                         .ifPresent(e -> roles.add(e.role()));
@@ -251,11 +251,39 @@ final class Gate {
             return;
         }
         List<String> targets = new ArrayList<>(call.auditTargets());
+        if (targets.isEmpty()) {
+            targets.addAll(pathTargets(route, call));
+        }
         if (route.audit() == null) {
             targets.add("route:" + route.method().text() + ":" + route.path().replaceAll("[^A-Za-z0-9._:/@+=-]", ""));
         }
         app.audit().append(new AuditEvent(AuditText.actor(call.auditActorOrCaller()), c.authMethod(), c.sourceIp(),
                 c.userAgent(), action, targets, outcome, AuditText.reason(reason)));
+    }
+
+    /** The kind of ID a path parameter names, by the path segment before it. */
+    private static final Map<String, String> TARGET_KINDS = Map.of("approvals", "approval", "elevations", "elevation",
+            "users", "user", "tokens", "token", "tenants", "tenant", "certificates", "cert", "tasks", "task");
+    private static final Pattern TARGET_ID = Pattern.compile("[A-Za-z0-9._:/@+=-]{1,100}");
+
+    /**
+     * When the gate refuses a call before its handler named what it touches, the path parameters still say
+     * it: {@code /api/v1/approvals/{id}/approve} becomes the target {@code approval:ID}.
+     */
+    private static List<String> pathTargets(ApiRoute route, Call call) {
+        List<String> out = new ArrayList<>();
+        String[] segments = route.path().split("/");
+        for (int i = 1; i < segments.length; i++) {
+            String seg = segments[i];
+            if (seg.startsWith("{") && seg.endsWith("}")) {
+                String kind = TARGET_KINDS.get(segments[i - 1]);
+                String value = call.request().path().pathParameters().first(seg.substring(1, seg.length() - 1)).orElse("");
+                if (kind != null && TARGET_ID.matcher(value).matches()) {
+                    out.add(kind + ":" + value);
+                }
+            }
+        }
+        return out;
     }
 
     private static void write(ServerResponse res, Call call, Object result) {
