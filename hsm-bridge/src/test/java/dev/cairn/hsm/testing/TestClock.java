@@ -18,6 +18,11 @@ public final class TestClock extends Clock {
         now = now.plus(d);
     }
 
+    /** Jumps to {@code t} (forwards or backwards). */
+    public void set(Instant t) {
+        now = t;
+    }
+
     @Override
     public Instant instant() {
         return now;

@@ -1,18 +1,16 @@
 package dev.cairn.mgmt.ca;
 
+import dev.cairn.mgmt.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Set;
 
 /** Durable file operations of the CA directory (docs/formats/appliance-ca.md, section "Writing"). */
@@ -43,17 +41,8 @@ final class CaFiles {
 
     /** Replaces {@code file} with {@code data}: temp file in the same directory, fsync, rename, fsync the directory. */
     static void writeAtomically(Path file, byte[] data) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            Files.deleteIfExists(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(FILE_MODE))) {
-                writeFully(ch, data);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(dir);
+            PrivateFiles.replace(file, file.toAbsolutePath().getParent().resolve(file.getFileName() + ".tmp"), data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + "; check free space and permissions", e);
         }
@@ -62,22 +51,7 @@ final class CaFiles {
     /** Appends {@code data} to {@code file} (created 0600 if absent) and fsyncs it before returning. */
     static void appendDurably(Path file, byte[] data) {
         try {
-            boolean created = false;
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
-                    created = true;
-                } catch (FileAlreadyExistsException e) {
-                    // made in the meantime: append to it
-                }
-            }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                writeFully(ch, data);
-                ch.force(true);
-            }
-            if (created) {
-                fsyncDirectory(file.toAbsolutePath().getParent());
-            }
+            PrivateFiles.append(file, data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file + "; check free space and permissions", e);
         }
@@ -93,16 +67,7 @@ final class CaFiles {
         }
     }
 
-    private static void writeFully(FileChannel ch, byte[] data) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(data);
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
     private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        PrivateFiles.fsyncDirectory(dir);
     }
 }

@@ -1,19 +1,16 @@
 package dev.cairn.mgmt.identity;
 
+import dev.cairn.mgmt.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The identity files' I/O (docs/formats/user-store.md, section 1): a 0700 directory, 0600 files, whole-file writes
@@ -60,24 +57,8 @@ final class SecureFiles {
         random.nextBytes(r);
         Path tmp = target.resolveSibling(TMP_PREFIX + target.getFileName() + "-" + HexFormat.of().formatHex(r));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            PrivateFiles.replace(target, tmp, bytes);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // removed at the next open (prepareDir)
-            }
             throw new UncheckedIOException("cannot write " + target + " (check free space and permissions; "
                     + "the previous version is unchanged): " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.access;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.hsm.approval.ApprovalActions;
 import dev.cairn.hsm.approval.AuthorizationException;
@@ -32,14 +34,14 @@ class ApprovalsTest {
     @TempDir
     Path tmp;
     Path dir;
-    MutableClock clock;
+    TestClock clock;
     ApprovalSigner signer;
     Approvals approvals;
 
     @BeforeEach
     void setUp() throws Exception {
         dir = tmp.resolve("access");
-        clock = new MutableClock(T0);
+        clock = new TestClock(T0);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();

@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.access;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.mgmt.access.BreakGlass.State;
@@ -28,14 +30,14 @@ class BreakGlassTest {
     @TempDir
     Path tmp;
     Path dir;
-    MutableClock clock;
+    TestClock clock;
     FileAlertSink alerts;
     BreakGlass breakGlass;
 
     @BeforeEach
     void setUp() {
         dir = tmp.resolve("access");
-        clock = new MutableClock(T0);
+        clock = new TestClock(T0);
         alerts = new FileAlertSink(dir, clock);
         breakGlass = open();
     }

@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.access;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import dev.cairn.mgmt.access.ApprovalRefusedException.Kind;
 import dev.cairn.mgmt.access.ElevationRequest.Status;
 import java.nio.file.Path;
@@ -20,13 +22,13 @@ class ElevationsTest {
     @TempDir
     Path tmp;
     Path dir;
-    MutableClock clock;
+    TestClock clock;
     Elevations elevations;
 
     @BeforeEach
     void setUp() {
         dir = tmp.resolve("access");
-        clock = new MutableClock(T0);
+        clock = new TestClock(T0);
         elevations = open();
     }
 

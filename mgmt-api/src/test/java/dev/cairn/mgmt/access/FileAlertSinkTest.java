@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.access;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ class FileAlertSinkTest {
     @Test
     void appendsOneLinePerAlertAndCutsATornTail() throws Exception {
         Path dir = tmp.resolve("alerts");
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
         FileAlertSink sink = new FileAlertSink(dir, clock);
         sink.alert("break-glass", "first");
         clock.advance(Duration.ofSeconds(1));

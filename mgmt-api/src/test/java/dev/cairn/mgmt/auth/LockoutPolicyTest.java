@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.auth;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LockoutPolicyTest {
     static final Instant T0 = Instant.parse("2026-11-28T19:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
+    final TestClock clock = new TestClock(T0);
     final LockoutPolicy policy = new LockoutPolicy(LockoutPolicy.Limits.DEFAULT, clock);
 
     LockoutState fail(LockoutState s) {

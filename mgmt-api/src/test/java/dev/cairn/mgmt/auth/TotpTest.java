@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.auth;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +21,7 @@ class TotpTest {
     static final long[] TIMES = {59L, 1111111109L, 1111111111L, 1234567890L, 2000000000L, 20000000000L};
 
     static String rfcCode(TotpAlgorithm alg, TotpSecret seed, long time) {
-        TotpVerifier v = new TotpVerifier(alg, 8, Duration.ofSeconds(30), 1, new MutableClock(Instant.EPOCH));
+        TotpVerifier v = new TotpVerifier(alg, 8, Duration.ofSeconds(30), 1, new TestClock(Instant.EPOCH));
         return v.code(seed, time / 30);
     }
 
@@ -38,7 +40,7 @@ class TotpTest {
     @Test
     void verifyThroughThePublicPathAtAnRfcTime() {
         // RFC time 1111111109 (step 37037036), SHA1, 8 digits: 07081804
-        MutableClock clock = new MutableClock(Instant.ofEpochSecond(1111111109L));
+        TestClock clock = new TestClock(Instant.ofEpochSecond(1111111109L));
         TotpVerifier v = new TotpVerifier(TotpAlgorithm.SHA1, 8, Duration.ofSeconds(30), 1, clock);
         assertThat(v.verify(SEED20, "07081804", TotpVerifier.NO_STEP_USED)).hasValue(37037036L);
         assertThat(v.verify(SEED20, "07081805", TotpVerifier.NO_STEP_USED)).isEmpty();
@@ -48,7 +50,7 @@ class TotpTest {
 
     @Test
     void oneStepEitherSideAndNoMore() {
-        MutableClock clock = new MutableClock(Instant.ofEpochSecond(1_800_000_000L));
+        TestClock clock = new TestClock(Instant.ofEpochSecond(1_800_000_000L));
         TotpVerifier v = TotpVerifier.enrolled(clock);
         long now = 1_800_000_000L / 30;
         for (long delta = -3; delta <= 3; delta++) {
@@ -63,7 +65,7 @@ class TotpTest {
 
     @Test
     void aUsedStepAndEveryEarlierOneAreRefused() {
-        MutableClock clock = new MutableClock(Instant.ofEpochSecond(1_800_000_000L));
+        TestClock clock = new TestClock(Instant.ofEpochSecond(1_800_000_000L));
         TotpVerifier v = TotpVerifier.enrolled(clock);
         long now = 1_800_000_000L / 30;
         String code = v.code(SEED20, now);
@@ -78,7 +80,7 @@ class TotpTest {
 
     @Test
     void malformedCodesAreRefused() {
-        MutableClock clock = new MutableClock(Instant.ofEpochSecond(1_800_000_000L));
+        TestClock clock = new TestClock(Instant.ofEpochSecond(1_800_000_000L));
         TotpVerifier v = TotpVerifier.enrolled(clock);
         String good = v.code(SEED20, 1_800_000_000L / 30);
         for (String bad : new String[] {null, "", good.substring(1), good + "0", " " + good.substring(1), "12345a",

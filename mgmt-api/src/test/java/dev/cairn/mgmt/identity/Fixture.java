@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.identity;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;

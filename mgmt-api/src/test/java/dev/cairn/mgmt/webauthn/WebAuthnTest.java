@@ -1,5 +1,7 @@
 package dev.cairn.mgmt.webauthn;
 
+import dev.cairn.hsm.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +30,7 @@ class WebAuthnTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
 
-    final MutableClock clock = new MutableClock(T0);
+    final TestClock clock = new TestClock(T0);
     final WebAuthn web = new WebAuthn("localhost", "Cairn", Set.of(ORIGIN), new SecureRandom(), clock);
     final SoftwareAuthenticator authenticator = new SoftwareAuthenticator(ORIGIN);
 
