@@ -29,8 +29,9 @@ import java.util.TreeMap;
  * bits, for example {@code ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23}; input is accepted in either case, with or without
  * the hyphens and spaces. Only its Argon2id hash ({@link PasswordHasher}) is stored, in {@code breakglass.json}
  * (docs/formats/access-state.md). Wrong credentials count as failures under {@link LockoutPolicy} with
- * {@link LockoutPolicy.Limits#DEFAULT}: backoff after 3, locked after 10 (an alert is raised then); re-sealing clears
- * the lock.
+ * {@link LockoutPolicy.Limits#ONLINE}: backoff after 3, up to 15 minutes, and never a lock (a lock would let anyone
+ * disable the emergency credential); the {@value #GUESSING_ALERT_AFTER}th wrong credential in a row raises an
+ * alert. Re-sealing clears the count.
  *
  * <p>Thread safe: every public method holds this instance's lock. One instance per directory.
  */
@@ -39,7 +40,10 @@ public final class BreakGlass {
     public static final Duration MAX_SESSION = Duration.ofMinutes(60);
     /** Groups of 4 characters in a credential: 28 characters, 140 bits. */
     public static final int GROUPS = 7;
-    /** The alert kind of a break-glass use and of a break-glass lockout. */
+    /** Wrong credentials in a row that raise an alert. */
+    public static final int GUESSING_ALERT_AFTER = 10;
+
+    /** The alert kind of a break-glass use and of repeated wrong credentials. */
     public static final String ALERT_KIND = "break-glass";
 
     static final String FILE = "breakglass.json";
@@ -78,7 +82,7 @@ public final class BreakGlass {
         this.alerts = alerts;
         this.clock = clock;
         this.random = random;
-        this.lockout = new LockoutPolicy(LockoutPolicy.Limits.DEFAULT, clock);
+        this.lockout = new LockoutPolicy(LockoutPolicy.Limits.ONLINE, clock);
     }
 
     /**
@@ -137,9 +141,9 @@ public final class BreakGlass {
         if (!ok) {
             LockoutState failed = lockout.onFailure(a.lockout());
             commit(account, new Account(a.state(), a.hash(), a.sealedAt(), a.sealedBy(), a.usedAt(), failed));
-            if (failed.locked() && !a.lockout().locked()) {
-                alerts.alert(ALERT_KIND, "break-glass account " + account + " locked after " + failed.failures()
-                        + " wrong credentials; re-seal it");
+            if (failed.failures() == GUESSING_ALERT_AFTER) {
+                alerts.alert(ALERT_KIND, "break-glass account " + account + ": " + failed.failures()
+                        + " wrong credentials in a row; someone may be guessing (backoff is in force)");
             }
             return Optional.empty();
         }

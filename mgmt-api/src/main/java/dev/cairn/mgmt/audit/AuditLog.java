@@ -295,6 +295,11 @@ public final class AuditLog implements AutoCloseable {
                 + "; the writer is closed, fix the cause (is the HSM token present?) and reopen the log", e);
     }
 
+    /** Whether the writer can take entries: not closed, and no earlier write or checkpoint failed. */
+    public synchronized boolean writable() {
+        return !closed && failure == null;
+    }
+
     private void alive() {
         if (closed) {
             throw new IllegalStateException("the audit log " + dir + " is closed");

@@ -23,6 +23,12 @@ public final class LockoutPolicy {
     public record Limits(int freeAttempts, Duration baseDelay, Duration maxDelay, int lockAfter) {
         /** N=3, 1 s doubling up to 5 min, lock at 10. */
         public static final Limits DEFAULT = new Limits(3, Duration.ofSeconds(1), Duration.ofMinutes(5), 10);
+        /**
+         * For credentials anyone on the network can try (passwords, MFA codes, the break-glass credential): N=3,
+         * 1 s doubling up to 15 min, and never a lock, so nobody can lock every administrator out by guessing;
+         * at most about four guesses an hour per account stay possible once the backoff is at its cap.
+         */
+        public static final Limits ONLINE = new Limits(3, Duration.ofSeconds(1), Duration.ofMinutes(15), Integer.MAX_VALUE);
 
         /** Validates. */
         public Limits {

@@ -1,5 +1,6 @@
 package dev.cairn.mgmt.server;
 
+import dev.cairn.hsm.TenantId;
 import dev.cairn.hsm.approval.ApprovalActions;
 import dev.cairn.hsm.approval.SignedApproval;
 import dev.cairn.hsm.approval.SignedApprovalAuthorization;
@@ -192,6 +193,13 @@ final class AccessRoutes {
         }
         if (!call.caller().holds(permissionFor(r.action()))) {
             throw ApiException.forbidden("your roles do not allow asking for " + r.action());
+        }
+        if (permissionFor(r.action()) == KEYS_MANAGE) {
+            // checked now, not at execution: an approval for a target that cannot run would be wasted
+            String tenant = r.target().startsWith("tenant:") ? r.target().substring("tenant:".length()) : "";
+            if (!TenantId.isValid(tenant) || !app.vault().tenants().contains(tenant)) {
+                throw ApiException.badRequest("a key action's target must be tenant:NAME of an existing tenant");
+            }
         }
         ApprovalRequest a = app.approvals().request(call.caller().name(), r.action(), r.target(), r.reason());
         call.target("approval:" + a.id());

@@ -33,6 +33,8 @@ public final class ApiServer {
     public static final String MTLS_SOCKET = "mtls";
     /** How long the server certificate issued at start is valid (a restart issues a new one). */
     public static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(90);
+    /** How long the mTLS listener keeps a TLS session for resumption. */
+    static final int MTLS_SESSION_SECONDS = 300;
 
     private ApiServer() {
     }
@@ -127,6 +129,9 @@ public final class ApiServer {
             kmf.init(identity.keyStore(password), password);
             plain = TlsPolicy.newContext(kmf.getKeyManagers(), TlsPolicy.trustOnly(app.ca().certificate()));
             mutual = TlsPolicy.newContext(kmf.getKeyManagers(), new TrustManager[] {app.ca().clientTrustManager()});
+            // resumed sessions skip the certificate checks; the gate checks revocation on every request, and a
+            // short cache keeps resumption from carrying a certificate far past its revocation anyway
+            mutual.getServerSessionContext().setSessionTimeout(MTLS_SESSION_SECONDS);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the appliance CA's server certificate", e);
         }

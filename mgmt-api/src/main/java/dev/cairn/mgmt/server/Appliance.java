@@ -83,8 +83,10 @@ public final class Appliance implements AutoCloseable {
         }
         Sealer sealer = Sealer.aesGcm(vault.dataKey(APPLIANCE_TENANT, KeyPurpose.DATA, 1).secretKey(), random);
         this.users = UserStore.open(privateDir(state.resolve("users")), sealer, clock, random);
-        this.login = new PasswordLogin(users, hasher, new LockoutPolicy(LockoutPolicy.Limits.DEFAULT, clock), clock);
-        this.mfa = new Mfa(users, hasher, clock, random);
+        // backoff without a permanent lock: a lock would let anyone on the network lock out every administrator
+        LockoutPolicy lockout = new LockoutPolicy(LockoutPolicy.Limits.ONLINE, clock);
+        this.login = new PasswordLogin(users, hasher, lockout, clock);
+        this.mfa = new Mfa(users, hasher, clock, random, lockout);
         this.sessions = new Sessions(clock, random, Duration.ofMinutes(15), Duration.ofHours(8));
         this.tokens = ApiTokens.open(privateDir(state.resolve("tokens")), clock, random);
         this.enrollment = Enrollment.open(privateDir(state.resolve("enrollment")), clock, random);

@@ -401,6 +401,9 @@ final class AuthRoutes {
 
     private Object recoveryCodes(Call call) {
         call.target("user:" + call.caller().name());
+        if (call.caller().session().stage() != Session.Stage.FULL) {
+            throw ApiException.conflict("enroll an authenticator app or a passkey first; recovery codes come with it");
+        }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("recoveryCodes", app.mfa().issueRecoveryCodes(call.caller().name()).codes());
         return reply;

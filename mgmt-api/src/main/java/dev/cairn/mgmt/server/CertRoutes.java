@@ -69,6 +69,16 @@ final class CertRoutes {
         if (r.subject() == null || r.csr() == null) {
             throw ApiException.badRequest("send subject (api:NAME or agent:NAME) and csr (PEM)");
         }
+        if (r.subject().startsWith("api:")) {
+            // an api: certificate acts as that user with all their roles: only the user may get one, for themselves
+            String name = r.subject().substring(4);
+            if (!name.equals(call.caller().name()) || call.caller().kind() == Caller.Kind.BREAK_GLASS) {
+                throw ApiException.forbidden("an api: certificate can only be issued to yourself (api:"
+                        + call.caller().name() + "); agents get agent: certificates");
+            }
+        } else if (!r.subject().startsWith("agent:")) {
+            throw ApiException.badRequest("subject must be api:NAME (yourself) or agent:NAME");
+        }
         int days = r.days() == null ? 365 : r.days();
         if (days < 1 || days > 398) {
             throw ApiException.badRequest("days must be 1 to 398");

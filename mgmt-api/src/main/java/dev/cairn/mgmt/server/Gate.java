@@ -46,6 +46,8 @@ final class Gate {
     static final String SESSION_COOKIE = "__Host-cairn-session";
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final String BREAK_GLASS_AUTH = "break-glass";
+    /** The problem title of a request whose session cookie names no live session (the cookie is cleared). */
+    static final String SESSION_ENDED = "Session ended";
     private static final Pattern CLIENT_CN = Pattern.compile("CN=(api|agent):([a-z0-9][a-z0-9._@-]{0,63})(?:,.*)?");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD);
 
@@ -62,11 +64,20 @@ final class Gate {
         Caller caller = Caller.anonymous(ip, agent);
         Call call = null;
         try {
+            boolean publicRoute = route.permission() == Permission.PUBLIC;
             try {
-                caller = authenticate(req, ip, agent);
+                caller = authenticate(req, ip, agent, publicRoute);
                 authorize(route, caller, req, now);
             } catch (ApiException refused) {
+                if (SESSION_ENDED.equals(refused.title())) {
+                    res.headers().addCookie(AuthRoutes.clearedCookie());
+                }
                 throw refused.withType(ApiException.ACCESS_DENIED);
+            }
+            if (route.audit() != null && !app.audit().writable()) {
+                // fail closed: nothing that must be audited runs while the trail cannot take entries
+                throw new ApiException(503, "Audit trail unavailable", "the audit trail cannot record this "
+                        + "operation, so it was not done; check the appliance log (disk space, HSM token) and restart");
             }
             byte[] body = readBody(route, req);
             call = new Call(req, caller, body, now);
@@ -93,6 +104,14 @@ final class Gate {
     // ---------------------------------------------------------------- authentication
 
     Caller authenticate(ServerRequest req, String ip, String agent) {
+        return authenticate(req, ip, agent, false);
+    }
+
+    /**
+     * @param publicRoute for a public route an unknown or ended session cookie is ignored (and cleared by the
+     *                    caller), so a stale cookie never blocks login, enrollment or break-glass
+     */
+    Caller authenticate(ServerRequest req, String ip, String agent, boolean publicRoute) {
         Optional<Certificate[]> certs = req.remotePeer().tlsCertificates();
         if (certs.isPresent() && certs.get().length > 0 && certs.get()[0] instanceof X509Certificate cert) {
             return fromCertificate(cert, ip, agent);
@@ -112,8 +131,11 @@ final class Gate {
         Optional<String> cookie = req.headers().cookies().first(SESSION_COOKIE).asOptional();
         if (cookie.isPresent()) {
             String token = cookie.get();
-            Session session = app.sessions().lookup(token)
-                    .orElseThrow(() -> ApiException.unauthorized("the session has ended; log in again"));
+            Optional<Session> found = app.sessions().lookup(token);
+            if (found.isEmpty() && publicRoute) {
+                return Caller.anonymous(ip, agent);
+            }
+            Session session = found.orElseThrow(() -> new ApiException(401, SESSION_ENDED, "the session has ended; log in again"));
             if (BREAK_GLASS_AUTH.equals(session.authMethod())) {
                 return new Caller(Caller.Kind.BREAK_GLASS, session.username(), BREAK_GLASS_AUTH,
                         EnumSet.of(Role.ADMINISTRATOR, Role.SECURITY_OFFICER), null, session, token, ip, agent);
@@ -135,6 +157,15 @@ final class Gate {
     }
 
     private Caller fromCertificate(X509Certificate cert, String ip, String agent) {
+        // the handshake checked these, but a resumed TLS session or a kept-alive connection skips the handshake
+        if (app.ca().isRevoked(cert.getSerialNumber())) {
+            throw ApiException.unauthorized("the client certificate is revoked");
+        }
+        try {
+            cert.checkValidity(java.util.Date.from(app.clock().instant()));
+        } catch (java.security.cert.CertificateException e) {
+            throw ApiException.unauthorized("the client certificate is expired or not yet valid");
+        }
         Matcher m = CLIENT_CN.matcher(cert.getSubjectX500Principal().getName());
         if (!m.matches()) {
             throw ApiException.unauthorized("the client certificate's subject is not api:NAME or agent:NAME");
@@ -144,6 +175,10 @@ final class Gate {
                     null, null, null, ip, agent);
         }
         User user = activeUser(m.group(2));
+        if (cert.getNotBefore().toInstant().plus(java.time.Duration.ofMinutes(10)).isBefore(user.createdAt())) {
+            // issued for the name before this account existed: it belongs to someone else
+            throw ApiException.unauthorized("the client certificate predates the account; issue a new one");
+        }
         return new Caller(Caller.Kind.CLIENT_CERTIFICATE, user.username(), "client-certificate", user.roles(), null,
                 null, null, ip, agent);
     }
@@ -322,6 +357,19 @@ final class Gate {
         }
         if (e instanceof UserExistsException) {
             return ApiException.conflict("a user with that name exists");
+        }
+        if (e instanceof dev.cairn.mgmt.identity.WeakPasswordException) {
+            return ApiException.badRequest("the password must have " + dev.cairn.mgmt.auth.PasswordPolicy.MIN_CODE_POINTS
+                    + " to " + dev.cairn.mgmt.auth.PasswordPolicy.MAX_CODE_POINTS + " characters");
+        }
+        if (e instanceof dev.cairn.hsm.approval.AuthorizationException a) {
+            return ApiException.forbidden("the key plane refused the approval record: " + a.getMessage());
+        }
+        if (e instanceof dev.cairn.hsm.KeyNotFoundException) {
+            return ApiException.notFound("no such key or tenant");
+        }
+        if (e instanceof dev.cairn.hsm.KeyStateException k) {
+            return ApiException.conflict(k.getMessage());
         }
         if (e instanceof WebAuthnException w) {
             return ApiException.badRequest(w.getMessage());

@@ -125,7 +125,14 @@ final class UserRoutes {
         User u = app.users().update(name, old -> Users.withDisabled(old, true));
         app.sessions().invalidateUser(name);
         app.tokens().revokeUser(name);
+        revokeCertificates(name, "affiliationChanged");
         return view(u);
+    }
+
+    /** Revokes the user's unrevoked {@code api:NAME} client certificates. */
+    private void revokeCertificates(String name, String reason) {
+        app.ca().issued().stream().filter(c -> c.subject().equals("api:" + name) && !c.revoked())
+                .forEach(c -> app.ca().revoke(c.serial(), reason));
     }
 
     private Object enable(Call call) {
@@ -136,7 +143,10 @@ final class UserRoutes {
     private Object mfaReset(Call call) {
         String name = other(call);
         User u = app.mfa().resetMfa(name);
+        // a reset answers a suspected compromise: every credential the person could have minted goes too
         app.sessions().invalidateUser(name);
+        app.tokens().revokeUser(name);
+        revokeCertificates(name, "superseded");
         return view(u);
     }
 
