@@ -27,6 +27,11 @@ public final class ApprovalActions {
     public static final String IMMUTABILITY_DISABLE = "immutability.disable";
     /** Change a job or schedule so that it protects less (fewer runs, fewer copies, shorter keep). */
     public static final String SCHEDULE_REDUCE = "schedule.reduce";
+    /**
+     * Give a user a standing privileged role (administrator or security-officer): without this, one administrator
+     * could create the accounts that approve their own destructive requests. Target {@code user:NAME:ROLE}.
+     */
+    public static final String USER_GRANT = "user.grant";
 
     // Retired action strings (never reuse): none yet.
 

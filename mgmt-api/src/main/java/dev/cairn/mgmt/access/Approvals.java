@@ -88,6 +88,8 @@ public final class Approvals {
     static final Set<String> ACTIONS = actions();
     private static final Pattern TENANT_TARGET = Pattern.compile("tenant:[A-Za-z0-9._-]{1,121}");
     private static final Pattern SNAPSHOT_TARGET = Pattern.compile("snapshot:[0-9a-f]{64}");
+    private static final Pattern USER_GRANT_TARGET =
+            Pattern.compile("user:[a-z0-9][a-z0-9._-]{0,63}:(administrator|security-officer)");
     private static final Pattern OTHER_TARGET = Pattern.compile("(?=.{1,128}$)[a-z][a-z0-9-]*:[A-Za-z0-9._-]+");
 
     private static final Set<String> REQUEST_FIELDS = Set.of("id", "action", "target", "requester", "reason",
@@ -324,6 +326,7 @@ public final class Approvals {
                     TENANT_TARGET.matcher(target).matches();
             case ApprovalActions.SNAPSHOT_DELETE, ApprovalActions.RETENTION_SHORTEN, ApprovalActions.RETENTION_REMOVE ->
                     SNAPSHOT_TARGET.matcher(target).matches();
+            case ApprovalActions.USER_GRANT -> USER_GRANT_TARGET.matcher(target).matches();
             default -> OTHER_TARGET.matcher(target).matches();
         };
     }

@@ -10,6 +10,7 @@ import dev.cairn.mgmt.access.ElevationRequest;
 import dev.cairn.mgmt.access.Permission;
 import dev.cairn.mgmt.access.Role;
 import dev.cairn.mgmt.identity.Session;
+import dev.cairn.mgmt.identity.User;
 import dev.cairn.mgmt.identity.Sessions;
 
 import java.time.Duration;
@@ -182,6 +183,7 @@ final class AccessRoutes {
     static Permission permissionFor(String action) {
         return switch (action) {
             case ApprovalActions.KEY_DISABLE, ApprovalActions.KEY_ENABLE, ApprovalActions.KEY_DESTROY -> KEYS_MANAGE;
+            case ApprovalActions.USER_GRANT -> USERS_MANAGE;
             default -> BACKUP_RUN;
         };
     }
@@ -201,6 +203,13 @@ final class AccessRoutes {
                 throw ApiException.badRequest("a key action's target must be tenant:NAME of an existing tenant");
             }
         }
+        if (r.action().equals(ApprovalActions.USER_GRANT)) {
+            Grant g = Grant.parse(r.target());
+            User user = app.users().find(g.user()).orElseThrow(() -> ApiException.badRequest("no such user to grant a role to"));
+            if (user.roles().contains(g.role())) {
+                throw ApiException.conflict("the user already holds that role");
+            }
+        }
         ApprovalRequest a = app.approvals().request(call.caller().name(), r.action(), r.target(), r.reason());
         call.target("approval:" + a.id());
         call.reason(a.action() + " " + a.target());
@@ -210,6 +219,17 @@ final class AccessRoutes {
     private Object approvalApprove(Call call) {
         String id = call.path("id");
         call.target("approval:" + id);
+        // an approval counts only from a person whose own standing role may decide: not from an elevation someone
+        // else granted for an hour, not from the break-glass account
+        Caller c = call.caller();
+        if (c.kind() == Caller.Kind.BREAK_GLASS) {
+            throw ApiException.forbidden("the break-glass account cannot approve");
+        }
+        User approver = app.users().find(c.name()).orElseThrow(() -> ApiException.forbidden("the account no longer exists"));
+        if (approver.roles().stream().noneMatch(r -> r.grants(APPROVALS_DECIDE))) {
+            throw ApiException.forbidden("approvals count only from a standing administrator or security-officer role, "
+                    + "not from an elevation");
+        }
         return withoutRecord(app.approvals().approve(id, call.caller().name(), call.caller().mfaAt()));
     }
 
@@ -242,10 +262,36 @@ final class AccessRoutes {
             case ApprovalActions.KEY_DISABLE -> app.vault().disableKek(tenant, authorization);
             case ApprovalActions.KEY_ENABLE -> app.vault().enableKek(tenant, authorization);
             case ApprovalActions.KEY_DESTROY -> app.vault().destroyKek(tenant, authorization);
+            case ApprovalActions.USER_GRANT -> {
+                authorization.authorize(ApprovalActions.USER_GRANT, r.target(), call.now());
+                Grant g = Grant.parse(r.target());
+                app.users().update(g.user(), u -> {
+                    java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+                    roles.addAll(u.roles());
+                    roles.add(g.role());
+                    return Users.withRoles(u, roles);
+                });
+                app.sessions().invalidateUser(g.user());
+            }
             default -> executed = false;
         }
         call.reason(executed ? r.action() + " done" : r.action() + ": signed record handed out");
         return new ExecuteReply(id, r.action(), r.target(), executed, signed.toText());
+    }
+
+    /** The target of {@code user.grant}: {@code user:NAME:ROLE}. */
+    record Grant(String user, Role role) {
+        static Grant parse(String target) {
+            String[] parts = target.split(":");
+            if (parts.length != 3 || !parts[0].equals("user") || !AuthRoutes.USERNAME.matcher(parts[1]).matches()) {
+                throw ApiException.badRequest("a user.grant target is user:NAME:ROLE");
+            }
+            Role role = Role.ofId(parts[2]);
+            if (!UserRoutes.PRIVILEGED.contains(role)) {
+                throw ApiException.badRequest("user.grant is for administrator and security-officer; grant other roles directly");
+            }
+            return new Grant(parts[1], role);
+        }
     }
 
     // ---------------------------------------------------------------- break-glass

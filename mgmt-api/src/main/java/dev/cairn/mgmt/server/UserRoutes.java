@@ -97,8 +97,10 @@ final class UserRoutes {
         }
         call.target("user:" + r.username());
         Appliance.checkNotReserved(r.username());
-        User u = app.users().create(r.username(), r.password().toCharArray(), roles(r.roles()));
-        call.reason("roles " + String.join(",", u.roles().stream().map(Role::id).sorted().toList()));
+        Set<Role> roles = roles(r.roles());
+        String note = checkPrivilegedGrant(r.username(), Set.of(), roles);
+        User u = app.users().create(r.username(), r.password().toCharArray(), roles);
+        call.reason("roles " + String.join(",", u.roles().stream().map(Role::id).sorted().toList()) + note);
         return Reply.json(201, view(u));
     }
 
@@ -114,9 +116,11 @@ final class UserRoutes {
     private Object roles(Call call) {
         String name = other(call);
         Set<Role> roles = roles(call.body(RolesRequest.class).roles());
+        User before = app.users().find(name).orElseThrow(() -> ApiException.notFound("no such user"));
+        String note = checkPrivilegedGrant(name, before.roles(), roles);
         User u = app.users().update(name, old -> Users.withRoles(old, roles));
         app.sessions().invalidateUser(name);
-        call.reason("roles " + String.join(",", roles.stream().map(Role::id).sorted().toList()));
+        call.reason("roles " + String.join(",", roles.stream().map(Role::id).sorted().toList()) + note);
         return view(u);
     }
 
@@ -127,6 +131,35 @@ final class UserRoutes {
         app.tokens().revokeUser(name);
         revokeCertificates(name, "affiliationChanged");
         return view(u);
+    }
+
+    /** The roles that let their holders approve destructive operations and manage keys and people. */
+    static final Set<Role> PRIVILEGED = Set.of(Role.ADMINISTRATOR, Role.SECURITY_OFFICER);
+
+    /** Enabled accounts that hold a privileged role. */
+    static long privilegedAccounts(Appliance app) {
+        return app.users().list().stream().filter(u -> !u.disabled() && u.roles().stream().anyMatch(PRIVILEGED::contains))
+                .count();
+    }
+
+    /**
+     * Refuses a direct grant of administrator or security-officer once the appliance has enough privileged
+     * accounts for approvals (approvers + 1: a requester and M others): from then on such a grant is the APR-1
+     * action {@code user.grant}, or one administrator could create the accounts that approve their own requests.
+     * Before that (first set-up) the grant is direct; the returned note marks it in the audit entry.
+     */
+    private String checkPrivilegedGrant(String name, Set<Role> before, Set<Role> after) {
+        List<Role> added = after.stream().filter(r -> PRIVILEGED.contains(r) && !before.contains(r)).sorted().toList();
+        if (added.isEmpty()) {
+            return "";
+        }
+        if (privilegedAccounts(app) >= app.config().approvers() + 1L) {
+            throw ApiException.forbidden("granting " + added.getFirst().id() + " needs approvals: POST /api/v1/approvals "
+                    + "with action user.grant and target user:" + name + ":" + added.getFirst().id()
+                    + " (create the account with other roles first)");
+        }
+        return "; bootstrap grant of " + String.join(",", added.stream().map(Role::id).toList())
+                + " (fewer than " + (app.config().approvers() + 1) + " privileged accounts)";
     }
 
     /** Revokes the user's unrevoked {@code api:NAME} client certificates. */
