@@ -187,7 +187,7 @@ final class AuthRoutes {
 
     static SetCookie clearedCookie() {
         return SetCookie.builder(Gate.SESSION_COOKIE, "").secure(true).httpOnly(true)
-                .sameSite(SetCookie.SameSite.STRICT).path("/").maxAge(Duration.ZERO).build();
+                .sameSite(SetCookie.SameSite.STRICT).path("/").expires(java.time.Instant.EPOCH).build();
     }
 
     // ---------------------------------------------------------------- MFA proofs

@@ -171,6 +171,20 @@ class MutualTlsApiTest {
     }
 
     @Test
+    void aRevokedCertificateIsRefusedOnAConnectionThatIsAlreadyOpen() throws Exception {
+        fx.user("omar", Role.AUDITOR);
+        Client omar = issue("api:omar");
+        try (HttpClient client = LiveTls.http(omar.context())) {
+            assertThat(LiveTls.get(client, mtlsPort, "/api/v1/me").statusCode()).isEqualTo(200);
+            fx.app.ca().revoke(omar.issued().serial(), "keyCompromise");
+            // the same client reuses its kept-alive connection (or resumes the TLS session): no new handshake
+            HttpResponse<String> after = LiveTls.get(client, mtlsPort, "/api/v1/me");
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
+            assertThat(after.body()).contains("revoked");
+        }
+    }
+
+    @Test
     void aCertificateForNoSuchUserGets401() throws Exception {
         Client nobody = issue("api:nobody");
         try (HttpClient client = LiveTls.http(nobody.context())) {
