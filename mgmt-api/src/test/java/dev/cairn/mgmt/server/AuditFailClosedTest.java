@@ -6,6 +6,9 @@ import io.helidon.webserver.testing.junit5.DirectClient;
 import io.helidon.webserver.testing.junit5.RoutingTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session cookie never blocks a public route such as login.
  */
 @RoutingTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the last test closes the audit writer for good
 class AuditFailClosedTest {
     private static ApplianceFixture fx;
     private final DirectClient client;
@@ -36,6 +40,7 @@ class AuditFailClosedTest {
     }
 
     @Test
+    @Order(1)
     void aStaleCookieIsIgnoredOnLoginAndCleared() {
         byte[] secret = fx.user("stale", Role.AUDITOR);
         Browser b = new Browser(client);
@@ -48,6 +53,7 @@ class AuditFailClosedTest {
     }
 
     @Test
+    @Order(2)
     void nothingAuditedRunsWhileTheTrailCannotWrite() {
         byte[] secret = fx.user("writer-admin", Role.ADMINISTRATOR);
         Browser b = new Browser(client);
