@@ -51,6 +51,9 @@ final class Gate {
     private static final Pattern CLIENT_CN = Pattern.compile("CN=(api|agent):([a-z0-9][a-z0-9._@-]{0,63})(?:,.*)?");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD);
 
+    /** The authenticated caller of the request this thread is handling, while its handler runs. */
+    static final ScopedValue<Caller> CURRENT = ScopedValue.newInstance();
+
     private final Appliance app;
 
     Gate(Appliance app) {
@@ -81,7 +84,9 @@ final class Gate {
             }
             byte[] body = readBody(route, req);
             call = new Call(req, caller, body, now);
-            Object result = route.handler().handle(call);
+            Call running = call;
+            // the key plane's own audit events (KeyEventAuditor) name this caller, not the appliance
+            Object result = ScopedValue.where(CURRENT, caller).call(() -> route.handler().handle(running));
             audit(route, call, Outcome.SUCCESS, call.auditReason());
             write(res, call, result);
         } catch (Throwable e) {
