@@ -295,6 +295,24 @@ public final class Approvals {
         return signed;
     }
 
+    /**
+     * Gives an executed request back when its action failed before it took any effect (the key plane refused or
+     * was unreachable): the request is APPROVED again, so the approvers need not approve once more while the
+     * record is valid. Only the executor who took it may give it back.
+     *
+     * @throws ApprovalRefusedException NOT_FOUND, NOT_PENDING if it is not executed by {@code executor}
+     */
+    public synchronized ApprovalRequest executionFailed(String id, String executor) {
+        Entry e = get(id);
+        requireIdentity("executor", executor);
+        if (e.request().status() != Status.EXECUTED || !executor.equals(e.executedBy())) {
+            throw new ApprovalRefusedException(Kind.NOT_PENDING, "request " + id + " was not taken for execution by "
+                    + executor);
+        }
+        commit(new Entry(e.request().withStatus(Status.APPROVED), e.recordExpiresAt(), null, null));
+        return view(get(id), clock.instant());
+    }
+
     /** The request with this id, status as of now; empty if unknown or malformed. */
     public synchronized Optional<ApprovalRequest> find(String id) {
         Entry e = id == null ? null : entries.get(id);

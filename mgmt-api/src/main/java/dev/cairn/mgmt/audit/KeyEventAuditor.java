@@ -62,7 +62,7 @@ public final class KeyEventAuditor implements KeyEventListener {
             targets.add("tenant:" + event.tenant());
         }
         if (event.keyLabel() != null && !event.keyLabel().isEmpty()) {
-            targets.add("key:" + event.keyLabel());
+            targets.add(keyTarget(event.keyLabel()));
         }
         Outcome outcome = switch (event.outcome()) {
             case SUCCESS -> Outcome.SUCCESS;
@@ -71,6 +71,23 @@ public final class KeyEventAuditor implements KeyEventListener {
         };
         return new AuditEvent(who.actor(), who.authMethod(), who.sourceIp(), who.userAgent(),
                 "key." + event.operation().name().toLowerCase(Locale.ROOT), targets, outcome, reason(event.detail()));
+    }
+
+    /**
+     * {@code key:LABEL} in the target alphabet of docs/formats/audit-log.md: a wildcard label such as
+     * {@code cairn/t/kek/*} (every generation, as a destroy reports it) becomes {@code cairn/t/kek/all}, any other
+     * character outside the alphabet becomes {@code _}, and the result is cut to 128 characters. Without this a
+     * destroy's event would be refused by the log after the keys were already shredded.
+     */
+    static String keyTarget(String label) {
+        StringBuilder b = new StringBuilder("key:");
+        String l = label.replace("*", "all");
+        for (int i = 0; i < l.length() && b.length() < 128; i++) {
+            char c = l.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "._:/@+=-".indexOf(c) >= 0;
+            b.append(ok ? c : '_');
+        }
+        return b.toString();
     }
 
     /** The detail as a reason the format accepts: control characters become spaces; at most 512 characters. */

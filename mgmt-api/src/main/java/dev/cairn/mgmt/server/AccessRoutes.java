@@ -1,6 +1,9 @@
 package dev.cairn.mgmt.server;
 
+import dev.cairn.hsm.KeyNotFoundException;
+import dev.cairn.hsm.KeyStateException;
 import dev.cairn.hsm.TenantId;
+import dev.cairn.hsm.approval.AuthorizationException;
 import dev.cairn.hsm.approval.ApprovalActions;
 import dev.cairn.hsm.approval.SignedApproval;
 import dev.cairn.hsm.approval.SignedApprovalAuthorization;
@@ -257,7 +260,22 @@ final class AccessRoutes {
         call.target(r.target());
         var authorization = new SignedApprovalAuthorization(signed, app.approvalPublicKey(), app.config().approvers());
         String tenant = r.target().startsWith("tenant:") ? r.target().substring("tenant:".length()) : null;
-        boolean executed = true;
+        boolean executed;
+        try {
+            executed = run(r, authorization, tenant, call);
+        } catch (KeyNotFoundException | KeyStateException | AuthorizationException | ApiException refused) {
+            // refused before anything changed: give the approval back so it can run again while its record is
+            // valid. Any other failure may have happened half-way (a shredded key whose event could not be
+            // written), so the request stays executed and the operator checks the key plane.
+            app.approvals().executionFailed(id, call.caller().name());
+            throw refused;
+        }
+        call.reason(executed ? r.action() + " done" : r.action() + ": signed record handed out");
+        return new ExecuteReply(id, r.action(), r.target(), executed, signed.toText());
+    }
+
+    /** Runs an approved action that this server executes; false for the ones it only hands the record out for. */
+    private boolean run(ApprovalRequest r, SignedApprovalAuthorization authorization, String tenant, Call call) {
         switch (r.action()) {
             case ApprovalActions.KEY_DISABLE -> app.vault().disableKek(tenant, authorization);
             case ApprovalActions.KEY_ENABLE -> app.vault().enableKek(tenant, authorization);
@@ -273,10 +291,11 @@ final class AccessRoutes {
                 });
                 app.sessions().invalidateUser(g.user());
             }
-            default -> executed = false;
+            default -> {
+                return false;
+            }
         }
-        call.reason(executed ? r.action() + " done" : r.action() + ": signed record handed out");
-        return new ExecuteReply(id, r.action(), r.target(), executed, signed.toText());
+        return true;
     }
 
     /** The target of {@code user.grant}: {@code user:NAME:ROLE}. */

@@ -189,6 +189,19 @@ class ApprovalsTest {
     }
 
     @Test
+    void aFailedExecutionGivesTheApprovalBackToItsExecutorOnly() {
+        ApprovalRequest r = approved();
+        approvals.takeForExecution(r.id(), "alice");
+        assertThat(refusal(() -> approvals.executionFailed(r.id(), "dave"))).isEqualTo(Kind.NOT_PENDING);
+        assertThat(approvals.executionFailed(r.id(), "alice").status()).isEqualTo(ApprovalRequest.Status.APPROVED);
+        assertThat(open().find(r.id()).orElseThrow().status()).as("durable").isEqualTo(ApprovalRequest.Status.APPROVED);
+        approvals.takeForExecution(r.id(), "alice");
+        assertThat(refusal(() -> approvals.takeForExecution(r.id(), "alice"))).isEqualTo(Kind.NOT_PENDING);
+        assertThat(refusal(() -> approvals.executionFailed(approved().id(), "alice")))
+                .as("an approved request that was never taken cannot be given back").isEqualTo(Kind.NOT_PENDING);
+    }
+
+    @Test
     void aPendingRequestIsNotExecutable() {
         ApprovalRequest r = destroyRequest();
         approvals.approve(r.id(), "bob", clock.instant());

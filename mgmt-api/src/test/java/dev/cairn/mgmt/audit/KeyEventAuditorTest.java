@@ -73,6 +73,15 @@ class KeyEventAuditorTest {
         assertThat(KeyEventAuditor.reason("\uDE00 lone")).isEqualTo("  lone");
     }
 
+    @Test
+    void aDestroyOfEveryGenerationBecomesAValidTarget() {
+        AuditEvent destroyed = KeyEventAuditor.toAuditEvent(new KeyEvent(Instant.EPOCH, KeyEvent.Operation.DESTROY_KEK,
+                "radiology", "cairn/radiology/kek/*", 2, KeyEvent.Outcome.SUCCESS, "2 generation(s) destroyed"),
+                KeyEventAuditor.Actor.localCommand("root"));
+        assertThat(destroyed.targets()).containsExactly("tenant:radiology", "key:cairn/radiology/kek/all");
+        assertThat(KeyEventAuditor.keyTarget("a b\u00e9*" + "z".repeat(200))).startsWith("key:a_b_all").hasSize(128);
+    }
+
     private String auditPem() {
         try (Pkcs11KeyVault vault = hsm.token().open()) {
             return vault.auditSigner().publicKeyPem();

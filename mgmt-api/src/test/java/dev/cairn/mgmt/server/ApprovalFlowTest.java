@@ -187,6 +187,42 @@ class ApprovalFlowTest {
     }
 
     @Test
+    void anExecutionTheKeyPlaneRefusesLeavesTheApprovalUsable() {
+        byte[] reqSecret = fx.user("so-fail", Role.SECURITY_OFFICER);
+        byte[] bSecret = fx.user("so-fail-b", Role.SECURITY_OFFICER);
+        byte[] cSecret = fx.user("so-fail-c", Role.SECURITY_OFFICER);
+        Browser req = loggedIn("so-fail", reqSecret);
+        assertThat(req.post("/api/v1/keys/tenants", "{\"tenant\":\"gone-soon\"}").status()).isEqualTo(201);
+        String id = req.post("/api/v1/approvals", ask("key.disable", "gone-soon")).json().path("id").asText();
+        assertThat(loggedIn("so-fail-b", bSecret).post("/api/v1/approvals/" + id + "/approve").status()).isEqualTo(200);
+        assertThat(loggedIn("so-fail-c", cSecret).post("/api/v1/approvals/" + id + "/approve").status()).isEqualTo(200);
+        // the tenant disappears before the execution (here straight through the vault): the key plane refuses
+        fx.vault.destroyKek("gone-soon", (action, target, now) -> { });
+        Browser.Response refused = req.post("/api/v1/approvals/" + id + "/execute");
+        assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
+        assertThat(fx.app.approvals().find(id).orElseThrow().status()).as("given back, not used up")
+                .isEqualTo(dev.cairn.mgmt.access.ApprovalRequest.Status.APPROVED);
+    }
+
+    @Test
+    void keyDestroyThroughApprovalsShredsTheKekAndIsAudited() throws Exception {
+        byte[] reqSecret = fx.user("so-shred", Role.SECURITY_OFFICER);
+        byte[] bSecret = fx.user("so-shred-b", Role.SECURITY_OFFICER);
+        byte[] cSecret = fx.user("so-shred-c", Role.SECURITY_OFFICER);
+        Browser req = loggedIn("so-shred", reqSecret);
+        assertThat(req.post("/api/v1/keys/tenants", "{\"tenant\":\"old-clinic\"}").status()).isEqualTo(201);
+        String id = req.post("/api/v1/approvals", ask("key.destroy", "old-clinic")).json().path("id").asText();
+        assertThat(loggedIn("so-shred-b", bSecret).post("/api/v1/approvals/" + id + "/approve").status()).isEqualTo(200);
+        assertThat(loggedIn("so-shred-c", cSecret).post("/api/v1/approvals/" + id + "/approve").status()).isEqualTo(200);
+        Browser.Response run = req.post("/api/v1/approvals/" + id + "/execute");
+        assertThat(run.status()).as(run.body()).isEqualTo(200);
+        assertThat(run.json().path("executed").asBoolean()).isTrue();
+        assertThat(fx.vault.status().keys()).noneMatch(k -> "old-clinic".equals(k.tenant()) && "kek".equals(k.kind()));
+        assertThat(audit("key.destroy_kek", "key:cairn/old-clinic/kek/all")).singleElement()
+                .satisfies(e -> assertThat(e.event().actor()).isEqualTo("so-shred"));
+    }
+
+    @Test
     void aDeniedOrCancelledRequestEndsThere() {
         byte[] reqSecret = fx.user("so-dc", Role.SECURITY_OFFICER);
         byte[] bSecret = fx.user("so-dc-b", Role.SECURITY_OFFICER);
