@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> names = dns.isEmpty() ? base.dnsNames() : dns;
         ApplianceConfig config = new ApplianceConfig(state, bind, port, mtlsPort, names,
                 ips.isEmpty() ? base.ipAddresses() : ips, names.getFirst(), Set.of("https://" + names.getFirst() + ":" + port),
-                Duration.ofMinutes(5), 2, repo, tenant, sources, restoreTargets);
+                Duration.ofMinutes(5), 2, repo, tenant, sources, restoreTargets, ApplianceConfig.DEFAULT_PUBLIC_ATTEMPTS);
         KeyVault vault = Pkcs11KeyVault.open(hsm);
         Main.Running running;
         try {

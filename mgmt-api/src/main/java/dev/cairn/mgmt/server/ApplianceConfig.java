@@ -30,13 +30,16 @@ import java.util.Set;
  *                        API never takes a path from the client)
  * @param restoreTargets  the directories a restore may write into, by name ({@code POST /api/v1/restores} names
  *                        one; each restore makes a new subdirectory there)
+ * @param publicAttemptsPerMinute how many login, enrollment and break-glass attempts one source address may make
+ *                        a minute (default {@link #DEFAULT_PUBLIC_ATTEMPTS})
  */
 public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtlsPort, List<String> dnsNames,
                               List<String> ipAddresses, String rpId, Set<String> origins, Duration stepUpWindow,
                               int approvers, Path repository, String tenant, Map<String, Path> sources,
-                              Map<String, Path> restoreTargets) {
+                              Map<String, Path> restoreTargets, int publicAttemptsPerMinute) {
     public static final int DEFAULT_PORT = 8443;
     public static final int DEFAULT_MTLS_PORT = 8444;
+    public static final int DEFAULT_PUBLIC_ATTEMPTS = 30;
 
     public ApplianceConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -68,6 +71,9 @@ public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtls
                 throw new IllegalArgumentException("source names must match [a-z0-9][a-z0-9-]{0,31}");
             }
         }
+        if (publicAttemptsPerMinute < 1) {
+            throw new IllegalArgumentException("publicAttemptsPerMinute must be at least 1");
+        }
         if (approvers < 1 || approvers > 9) {
             throw new IllegalArgumentException("approvers must be 1 to 9");
         }
@@ -76,20 +82,26 @@ public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtls
     /** The embedded defaults of {@code ./cairn demo}: loopback only, localhost, ports 8443 and 8444. */
     public static ApplianceConfig defaults(Path stateDir, int port, int mtlsPort) {
         return new ApplianceConfig(stateDir, "127.0.0.1", port, mtlsPort, List.of("localhost"), List.of("127.0.0.1", "::1"),
-                "localhost", Set.of("https://localhost:" + port), Duration.ofMinutes(5), 2, null, "clinic", Map.of(), Map.of());
+                "localhost", Set.of("https://localhost:" + port), Duration.ofMinutes(5), 2, null, "clinic", Map.of(), Map.of(), DEFAULT_PUBLIC_ATTEMPTS);
     }
 
     /** The same configuration serving {@code repository} (tenant {@code tenant}) with these backup sources. */
     public ApplianceConfig withRepository(Path repository, String tenant, Map<String, Path> sources,
-                                          Map<String, Path> restoreTargets) {
+                                          Map<String, Path> restoreTargets, int publicAttemptsPerMinute) {
         return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
-                approvers, repository, tenant, sources, restoreTargets);
+                approvers, repository, tenant, sources, restoreTargets, publicAttemptsPerMinute);
+    }
+
+    /** The same configuration with another limit on public attempts per source address and minute. */
+    public ApplianceConfig withPublicAttemptsPerMinute(int perMinute) {
+        return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
+                approvers, repository, tenant, sources, restoreTargets, perMinute);
     }
 
     /** The same configuration with other WebAuthn origins (tests bind port 0 and learn the port later). */
     public ApplianceConfig withOrigins(Set<String> origins) {
         return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
-                approvers, repository, tenant, sources, restoreTargets);
+                approvers, repository, tenant, sources, restoreTargets, publicAttemptsPerMinute);
     }
 
     /** The IP addresses as {@link InetAddress} values. */

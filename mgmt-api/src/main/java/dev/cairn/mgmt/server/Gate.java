@@ -55,9 +55,11 @@ final class Gate {
     static final ScopedValue<Caller> CURRENT = ScopedValue.newInstance();
 
     private final Appliance app;
+    private final RateLimiter publicAttempts;
 
     Gate(Appliance app) {
         this.app = app;
+        this.publicAttempts = new RateLimiter(app.config().publicAttemptsPerMinute(), app.clock());
     }
 
     void handle(ApiRoute route, ServerRequest req, ServerResponse res) {
@@ -68,6 +70,9 @@ final class Gate {
         Call call = null;
         try {
             boolean publicRoute = route.permission() == Permission.PUBLIC;
+            if (publicRoute && route.body() != null) {
+                limit(route, req, ip, agent);
+            }
             try {
                 caller = authenticate(req, ip, agent, publicRoute);
                 authorize(route, caller, req, now);
@@ -89,6 +94,9 @@ final class Gate {
             Object result = ScopedValue.where(CURRENT, caller).call(() -> route.handler().handle(running));
             audit(route, call, Outcome.SUCCESS, call.auditReason());
             write(res, call, result);
+        } catch (RateLimited limited) {
+            Problems.send(res, new ApiException(429, "Too many attempts", "too many attempts from this address; wait "
+                    + "and try again", limited.retryAfter).withType(ApiException.ACCESS_DENIED));
         } catch (Throwable e) {
             ApiException problem = problemFor(e);
             Call forAudit = call != null ? call : new Call(req, caller, new byte[0], now);
@@ -103,6 +111,34 @@ final class Gate {
                 res.headers().addCookie(c);
             }
             Problems.send(res, problem);
+        }
+    }
+
+    /**
+     * Login, enrollment and break-glass attempts from one address are rate-limited. A refused attempt is not
+     * audited (that is what a flood would fill the trail with); the first refusal of a run is, once.
+     */
+    private void limit(ApiRoute route, ServerRequest req, String ip, String agent) {
+        RateLimiter.Decision d = publicAttempts.take(ip);
+        if (d.allowed()) {
+            return;
+        }
+        if (d.firstRefusal()) {
+            LOG.log(System.Logger.Level.WARNING, "rate limit: too many " + route.audit() + " attempts from " + ip);
+            app.audit().append(new AuditEvent("anonymous", "none", ip, agent, "access.rate-limited",
+                    List.of("route:" + route.method().text() + ":" + route.path().replaceAll("[^A-Za-z0-9._:/@+=-]", "")),
+                    Outcome.DENIED, "more than " + app.config().publicAttemptsPerMinute() + " attempts a minute"));
+        }
+        throw new RateLimited(d.retryAfter());
+    }
+
+    /** A refusal by the rate limiter: answered 429, and not audited again. */
+    static final class RateLimited extends RuntimeException {
+        final java.time.Duration retryAfter;
+
+        RateLimited(java.time.Duration retryAfter) {
+            super(null, null, false, false);
+            this.retryAfter = retryAfter;
         }
     }
 

@@ -48,8 +48,9 @@ final class ApplianceFixture implements AutoCloseable {
         this.token = SoftHsm.create(root.resolve("hsm"));
         this.clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
         this.vault = token.open(clock);
+        // tests log in far more often than people do: the fixture lifts the per-address limit unless a test sets it
         ApplianceConfig config = configure.apply(ApplianceConfig.defaults(root.resolve("state"), 0, 0)
-                .withOrigins(Set.of("https://localhost:8443")));
+                .withOrigins(Set.of("https://localhost:8443")).withPublicAttemptsPerMinute(1_000_000));
         this.app = Appliance.open(config, vault, clock, new SecureRandom(), () -> ClockSync.UNKNOWN,
                 new PasswordHasher(CHEAP, new SecureRandom()));
     }
