@@ -78,7 +78,24 @@ public final class Sessions {
         }
         Session s = new Session(Secrets.token(random).substring(0, 16), username, stage, authMethod, now, now,
                 now.plus(life), mfaAt, Secrets.token(random), Map.of());
+        dropOldestBeyond(username, MAX_PER_USER - 1);
         return put(s);
+    }
+
+    /** How many live sessions one account may hold; a new login beyond that ends the account's oldest. */
+    public static final int MAX_PER_USER = 20;
+
+    /** Ends the oldest sessions of {@code username} until at most {@code keep} remain. */
+    private void dropOldestBeyond(String username, int keep) {
+        java.util.List<Map.Entry<String, Session>> mine = new java.util.ArrayList<>(byHash.entrySet().stream()
+                .filter(e -> e.getValue().username().equals(username)).toList());
+        if (mine.size() <= keep) {
+            return;
+        }
+        mine.sort(java.util.Comparator.comparing(e -> e.getValue().createdAt()));
+        for (int i = 0; i < mine.size() - keep; i++) {
+            byHash.remove(mine.get(i).getKey(), mine.get(i).getValue());
+        }
     }
 
     private Issued put(Session s) {

@@ -44,6 +44,9 @@ final class AccessRoutes {
     record ExecuteReply(String id, String action, String target, boolean executed, String signedRecord) {
     }
 
+    /** Pending elevation or approval requests one person may have open at a time. */
+    static final int MAX_OPEN_PER_USER = 5;
+
     private final Appliance app;
 
     private AccessRoutes(Appliance app) {
@@ -96,6 +99,11 @@ final class AccessRoutes {
         Role role = Role.ofId(r.role());
         if (call.caller().roles().contains(role)) {
             throw ApiException.conflict("you already hold that role");
+        }
+        long open = app.elevations().list().stream().filter(x -> x.user().equals(call.caller().name())
+                && x.status() == ElevationRequest.Status.PENDING).count();
+        if (open >= MAX_OPEN_PER_USER) {
+            throw ApiException.conflict("you have " + open + " pending elevation requests; wait for a decision first");
         }
         ElevationRequest e = app.elevations().request(call.caller().name(), role, Duration.ofMinutes(r.minutes()), r.reason());
         call.target("elevation:" + e.id());
@@ -212,6 +220,11 @@ final class AccessRoutes {
             if (user.roles().contains(g.role())) {
                 throw ApiException.conflict("the user already holds that role");
             }
+        }
+        long open = app.approvals().list(Optional.of(ApprovalRequest.Status.PENDING)).stream()
+                .filter(x -> x.requester().equals(call.caller().name())).count();
+        if (open >= MAX_OPEN_PER_USER) {
+            throw ApiException.conflict("you have " + open + " pending approval requests; wait for decisions first");
         }
         ApprovalRequest a = app.approvals().request(call.caller().name(), r.action(), r.target(), r.reason());
         call.target("approval:" + a.id());

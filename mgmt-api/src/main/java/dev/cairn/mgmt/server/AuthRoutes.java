@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import static dev.cairn.mgmt.access.Permission.*;
@@ -61,7 +60,14 @@ final class AuthRoutes {
     }
 
     private final Appliance app;
-    private final Map<String, Integer> mfaFailures = new ConcurrentHashMap<>();
+    /** Wrong MFA proofs per half-logged-in session; bounded (oldest forgotten), entries of ended sessions age out. */
+    private final Map<String, Integer> mfaFailures = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     private AuthRoutes(Appliance app) {
         this.app = app;

@@ -34,6 +34,21 @@ class SessionsTest {
     }
 
     @Test
+    void anAccountKeepsAtMostTwentySessionsAndLosesItsOldestFirst() {
+        Sessions.Issued first = sessions.create("alice", Stage.FULL, "password+totp", f.clock.instant(), null);
+        f.clock.advance(Duration.ofSeconds(1));
+        Sessions.Issued bob = sessions.create("bob", Stage.FULL, "password+totp", f.clock.instant(), null);
+        java.util.List<Sessions.Issued> more = new java.util.ArrayList<>();
+        for (int k = 0; k < Sessions.MAX_PER_USER; k++) {
+            f.clock.advance(Duration.ofSeconds(1));
+            more.add(sessions.create("alice", Stage.FULL, "password+totp", f.clock.instant(), null));
+        }
+        assertThat(sessions.lookup(first.token())).as("the oldest of alice's 21 is gone").isEmpty();
+        assertThat(more).allSatisfy(i -> assertThat(sessions.lookup(i.token())).isPresent());
+        assertThat(sessions.lookup(bob.token())).as("other accounts are untouched").isPresent();
+    }
+
+    @Test
     void idleTimeoutIsMovedByEachLookup() {
         Sessions.Issued i = sessions.create("alice", Stage.FULL, "password+totp", f.clock.instant(), null);
         for (int k = 0; k < 6; k++) {

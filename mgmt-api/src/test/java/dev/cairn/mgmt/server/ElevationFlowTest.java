@@ -139,4 +139,17 @@ class ElevationFlowTest {
         assertThat(aud.post("/api/v1/elevations", "{\"role\":\"backup-operator\",\"minutes\":30}").status())
                 .as("a reason is required").isEqualTo(400);
     }
+
+    @Test
+    void noMoreThanFivePendingRequestsPerPerson() {
+        byte[] secret = fx.user("aud-many", Role.AUDITOR);
+        Browser aud = loggedIn("aud-many", secret);
+        for (int k = 0; k < AccessRoutes.MAX_OPEN_PER_USER; k++) {
+            assertThat(aud.post("/api/v1/elevations", "{\"role\":\"backup-operator\",\"minutes\":10,\"reason\":\"r" + k + "\"}")
+                    .status()).isEqualTo(201);
+        }
+        Browser.Response sixth = aud.post("/api/v1/elevations", "{\"role\":\"backup-operator\",\"minutes\":10,\"reason\":\"r6\"}");
+        assertThat(sixth.status()).isEqualTo(409);
+        assertThat(sixth.detail()).contains("pending");
+    }
 }
