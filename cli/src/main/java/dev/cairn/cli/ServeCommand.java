@@ -7,6 +7,7 @@ import dev.cairn.hsm.SoftHsmProvisioner;
 import dev.cairn.hsm.TenantId;
 import dev.cairn.mgmt.server.ApplianceConfig;
 import dev.cairn.mgmt.server.Main;
+import dev.cairn.mgmt.server.Settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--hsm", paramLabel = "FILE", defaultValue = "${env:CAIRN_HSM}", description = "hsm.conf of the token")
     Path hsm;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "listen address (default 127.0.0.1 until set-up names a management interface)")
+    @Option(names = "--bind", paramLabel = "ADDR",
+            description = "listen address (default: the management interface set through the API, else 127.0.0.1)")
     String bind;
 
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default 8443)")
@@ -85,6 +86,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --state DIR and --hsm FILE, or --demo DIR");
         }
         TenantId.check(tenant);
+        if (bind == null) {
+            // TLS-3: loopback until an administrator names the management interface (PUT /api/v1/settings/...)
+            bind = Settings.of(state).managementAddress().orElse("127.0.0.1");
+        }
         ApplianceConfig base = ApplianceConfig.defaults(state, port, mtlsPort);
         List<String> names = dns.isEmpty() ? base.dnsNames() : dns;
         ApplianceConfig config = new ApplianceConfig(state, bind, port, mtlsPort, names,

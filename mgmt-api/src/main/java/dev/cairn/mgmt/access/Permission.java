@@ -53,6 +53,8 @@ public enum Permission {
     CERTS_MANAGE,
     /** Re-seal a used break-glass credential. */
     BREAKGLASS_RESEAL,
+    /** Appliance settings such as the management interface the listeners bind to (requirement TLS-3). */
+    SETTINGS_MANAGE,
     /** Metrics and task progress of everyone's tasks. */
     METRICS_READ
 }

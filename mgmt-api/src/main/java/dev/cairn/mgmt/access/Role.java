@@ -16,7 +16,7 @@ public enum Role {
     /** Runs the appliance: users, backups, restores, certificates. Not keys, not approvals of its own. */
     ADMINISTRATOR("administrator", EnumSet.of(USERS_READ, USERS_MANAGE, ELEVATION_REQUEST, ELEVATION_DECIDE,
             APPROVALS_READ, APPROVALS_REQUEST, APPROVALS_DECIDE, AUDIT_READ, KEYS_READ, REPO_READ, BACKUP_RUN,
-            RESTORE_RUN, VERIFY_RUN, TAPE_CUSTODY, CERTS_MANAGE, METRICS_READ)),
+            RESTORE_RUN, VERIFY_RUN, TAPE_CUSTODY, CERTS_MANAGE, SETTINGS_MANAGE, METRICS_READ)),
     /** Day-to-day backups and restores. */
     BACKUP_OPERATOR("backup-operator", EnumSet.of(ELEVATION_REQUEST, APPROVALS_READ, APPROVALS_REQUEST,
             REPO_READ, BACKUP_RUN, RESTORE_RUN, VERIFY_RUN, METRICS_READ)),

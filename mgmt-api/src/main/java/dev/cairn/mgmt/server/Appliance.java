@@ -116,6 +116,7 @@ public final class Appliance implements AutoCloseable {
         this.breakGlass = BreakGlass.open(privateDir(state.resolve("break-glass")), hasher, new FileAlertSink(alerts, clock),
                 clock, random);
         this.ca = ApplianceCa.open(privateDir(state.resolve("ca")), vault.caSigner(), clock);
+        privateDir(state.resolve("settings")); // Settings writes there (docs/formats/settings.md)
         this.tasks = new Tasks(clock);
     }
 

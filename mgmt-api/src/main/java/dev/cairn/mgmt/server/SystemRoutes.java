@@ -6,6 +6,7 @@ import java.util.Map;
 
 import static dev.cairn.mgmt.access.Permission.*;
 import static io.helidon.http.Method.GET;
+import static io.helidon.http.Method.PUT;
 
 /** Health, metrics, tasks and the OpenAPI document. */
 final class SystemRoutes {
@@ -25,6 +26,12 @@ final class SystemRoutes {
                 new ApiRoute(GET, "/api/v1/tasks", SELF, null, false, null,
                         "Tasks: your own, or all with metrics_read", s::tasks),
                 new ApiRoute(GET, "/api/v1/tasks/{id}", SELF, null, false, null, "One task's state and progress", s::task),
+                new ApiRoute(GET, "/api/v1/settings", SETTINGS_MANAGE, null, false, null,
+                        "Appliance settings: the management interface now and at the next start", s::settings),
+                new ApiRoute(PUT, "/api/v1/settings/management-interface", SETTINGS_MANAGE,
+                        "settings.management-interface", true, InterfaceRequest.class,
+                        "Name the management interface (an address of this appliance); applies at the next start",
+                        s::setManagementInterface),
                 new ApiRoute(GET, "/enroll", PUBLIC, null, false, null,
                         "The first-administrator enrollment page (the token is in the URL fragment)", s::enrollPage),
                 new ApiRoute(GET, "/assets/enroll.js", PUBLIC, null, false, null, "The enrollment page's script", s::enrollScript));
@@ -50,6 +57,24 @@ final class SystemRoutes {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    record InterfaceRequest(String address) {
+    }
+
+    private Object settings(Call call) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("boundTo", app.config().bindHost());
+        m.put("managementAddress", Settings.of(app.config().stateDir()).managementAddress().orElse(null));
+        return m;
+    }
+
+    private Object setManagementInterface(Call call) {
+        InterfaceRequest r = call.body(InterfaceRequest.class);
+        Settings.of(app.config().stateDir()).setManagementAddress(r.address());
+        call.target("setting:management-interface");
+        call.reason("management interface set; applies at the next start");
+        return settings(call);
     }
 
     private Object health(Call call) {
