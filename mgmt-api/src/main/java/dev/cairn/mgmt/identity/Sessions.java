@@ -68,7 +68,7 @@ public final class Sessions {
      * @param maxLifetime the absolute lifetime, or {@code null} for {@code absoluteTimeout}; never longer than it
      *                    (break-glass passes 60 minutes)
      */
-    public Issued create(String username, Session.Stage stage, String authMethod, Instant mfaAt,
+    public synchronized Issued create(String username, Session.Stage stage, String authMethod, Instant mfaAt,
             Duration maxLifetime) {
         Instant now = clock.instant();
         sweep(now);
@@ -131,7 +131,7 @@ public final class Sessions {
      *
      * @throws IllegalStateException if {@code token} is not a live session (log in again)
      */
-    public Issued rotate(String token, UnaryOperator<Session> change) {
+    public synchronized Issued rotate(String token, UnaryOperator<Session> change) {
         Objects.requireNonNull(change, "change");
         Instant now = clock.instant();
         Session old = Secrets.isBase64Url(token, Secrets.TOKEN_CHARS) ? byHash.remove(Secrets.sha256Text(token))
@@ -154,8 +154,12 @@ public final class Sessions {
         }
     }
 
-    /** Ends every session of {@code username} (MFA reset, disable, password change, delete). */
-    public void invalidateUser(String username) {
+    /**
+     * Ends every session of {@code username} (MFA reset, disable, password change, delete). It holds the same
+     * lock as {@link #rotate} and {@link #create}, so a session being rotated at that moment cannot slip
+     * through as its replacement.
+     */
+    public synchronized void invalidateUser(String username) {
         byHash.values().removeIf(s -> s.username().equals(username));
     }
 
