@@ -24,6 +24,14 @@ public final class PasswordLogin {
 
     private final UserStore users;
     private final PasswordHasher hasher;
+    /** Failed attempts for names that are no account, in memory, at most {@link #MAX_UNKNOWN} (oldest forgotten). */
+    private final java.util.Map<String, LockoutState> unknown = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, LockoutState> eldest) {
+            return size() > MAX_UNKNOWN;
+        }
+    };
+    static final int MAX_UNKNOWN = 10_000;
     private final LockoutPolicy lockout;
     private final Clock clock;
     private final String dummyHash;
@@ -89,7 +97,19 @@ public final class PasswordLogin {
         try {
             Optional<User> found = users.find(username);
             if (found.isEmpty()) {
+                // an unknown name backs off exactly like an account would, so 429 does not tell names apart
+                LockoutState state;
+                synchronized (unknown) {
+                    state = unknown.getOrDefault(username, LockoutState.CLEAR);
+                }
+                LockoutPolicy.Decision d = lockout.check(state);
+                if (d.kind() != LockoutPolicy.Decision.Kind.ALLOWED) {
+                    return new LoginResult(LoginResult.Kind.LOCKED, Optional.empty(), d.notBefore());
+                }
                 verifyDummy(pw);
+                synchronized (unknown) {
+                    unknown.put(username, lockout.onFailure(state));
+                }
                 return wrong();
             }
             User u = found.get();

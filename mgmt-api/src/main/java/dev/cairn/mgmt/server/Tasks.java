@@ -102,8 +102,16 @@ public final class Tasks implements AutoCloseable {
         Task task = new Task(UUID.randomUUID().toString(), kind, owner, unit, clock.instant());
         tasks.put(task.id, task);
         trim();
+        // the key plane's audit events of the work name the person who started it (see Appliance.keyEventActor)
+        Caller starter = Gate.CURRENT.isBound() ? Gate.CURRENT.get() : null;
         try {
-            pool.execute(() -> run(task, work));
+            pool.execute(() -> {
+                if (starter == null) {
+                    run(task, work);
+                } else {
+                    ScopedValue.where(Gate.CURRENT, starter).run(() -> run(task, work));
+                }
+            });
         } catch (RejectedExecutionException e) {
             task.state = State.FAILED;
             task.summary = "the appliance is shutting down";

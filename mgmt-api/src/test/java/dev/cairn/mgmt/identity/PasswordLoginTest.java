@@ -49,6 +49,20 @@ class PasswordLoginTest {
     }
 
     @Test
+    void anUnknownNameBacksOffExactlyLikeAnAccountSo429TellsNothing() {
+        char[] bad = "wrong password guess".toCharArray();
+        for (int i = 0; i < 4; i++) {
+            assertThat(login.login("alice", bad).kind()).isEqualTo(Kind.WRONG);
+            assertThat(login.login("mallory", bad).kind()).isEqualTo(Kind.WRONG);
+        }
+        PasswordLogin.LoginResult real = login.login("alice", bad);
+        PasswordLogin.LoginResult none = login.login("mallory", bad);
+        assertThat(none.kind()).isEqualTo(real.kind()).isEqualTo(Kind.LOCKED);
+        assertThat(none.notBefore()).isEqualTo(real.notBefore()).isNotNull();
+        assertThat(users.find("mallory")).as("nothing stored for the unknown name").isEmpty();
+    }
+
+    @Test
     void backoffThenLockThenUnlock() {
         char[] bad = "wrong password guess".toCharArray();
         for (int i = 0; i < 3; i++) {
