@@ -406,8 +406,14 @@ public final class Approvals {
     // ---- persistence ----
 
     /** Writes the state with {@code changed} in place, then (only then) updates memory. */
+    /** Finished requests older than this are dropped from the file at the next change (the audit trail keeps them). */
+    public static final Duration KEEP_FINISHED = Duration.ofDays(90);
+
     private void commit(Entry changed) {
         LinkedHashMap<String, Entry> next = new LinkedHashMap<>(entries);
+        Instant now = clock.instant();
+        next.values().removeIf(e -> e.request().createdAt().plus(KEEP_FINISHED).isBefore(now)
+                && statusAt(e, now) != Status.PENDING && statusAt(e, now) != Status.APPROVED);
         next.put(changed.request().id(), changed);
         file.write(encode(next));
         entries.clear();

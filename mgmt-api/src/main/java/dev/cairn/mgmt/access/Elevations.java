@@ -241,8 +241,14 @@ public final class Elevations {
 
     // ---- persistence ----
 
+    /** Finished requests older than this are dropped from the file at the next change (the audit trail keeps them). */
+    public static final Duration KEEP_FINISHED = Duration.ofDays(90);
+
     private void commit(Entry changed) {
         LinkedHashMap<String, Entry> next = new LinkedHashMap<>(entries);
+        Instant now = clock.instant();
+        next.values().removeIf(e -> e.request().requestedAt().plus(KEEP_FINISHED).isBefore(now)
+                && statusAt(e, now) != Status.PENDING && statusAt(e, now) != Status.ACTIVE);
         next.put(changed.request().id(), changed);
         file.write(encode(next));
         entries.clear();

@@ -202,6 +202,20 @@ class ApprovalsTest {
     }
 
     @Test
+    void finishedRequestsOlderThanNinetyDaysLeaveTheFileButOpenOnesStay() {
+        ApprovalRequest denied = destroyRequest();
+        approvals.deny(denied.id(), "bob", "no");
+        ApprovalRequest executed = approved();
+        approvals.takeForExecution(executed.id(), "alice");
+        clock.advance(Approvals.KEEP_FINISHED.plusDays(1));
+        ApprovalRequest fresh = destroyRequest();
+        assertThat(approvals.find(denied.id())).isEmpty();
+        assertThat(approvals.find(executed.id())).isEmpty();
+        assertThat(open().find(fresh.id())).as("the new one, durable").isPresent();
+        assertThat(open().list(java.util.Optional.empty())).hasSize(1);
+    }
+
+    @Test
     void aPendingRequestIsNotExecutable() {
         ApprovalRequest r = destroyRequest();
         approvals.approve(r.id(), "bob", clock.instant());

@@ -69,6 +69,18 @@ class ElevationsTest {
     }
 
     @Test
+    void finishedRequestsOlderThanNinetyDaysLeaveTheFile() {
+        ElevationRequest old = elevations.request("dave", Role.ADMINISTRATOR, Duration.ofMinutes(10), "old");
+        elevations.deny(old.id(), "erin");
+        ElevationRequest pending = elevations.request("dave", Role.AUDITOR, Duration.ofMinutes(10), "still open");
+        clock.advance(Elevations.KEEP_FINISHED.plusDays(1));
+        elevations.request("dave", Role.AUDITOR, Duration.ofMinutes(10), "new");
+        assertThat(elevations.find(old.id())).as("denied 91 days ago: pruned").isEmpty();
+        assertThat(elevations.find(pending.id())).as("expired 91 days ago: pruned too").isEmpty();
+        assertThat(elevations.list()).hasSize(1);
+    }
+
+    @Test
     void selfApprovalIsRefused() {
         ElevationRequest r = elevations.request("dave", Role.ADMINISTRATOR, Duration.ofMinutes(10), "add a user");
         assertThat(refusal(() -> elevations.approve(r.id(), "dave"))).isEqualTo(Kind.SELF_APPROVAL);
