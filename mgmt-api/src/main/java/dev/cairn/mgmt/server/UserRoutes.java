@@ -201,6 +201,9 @@ final class UserRoutes {
     }
 
     private Object issueToken(Call call) {
+        if (call.caller().kind() == Caller.Kind.BREAK_GLASS) {
+            throw ApiException.forbidden("a break-glass session cannot mint API tokens: it must end within its hour");
+        }
         TokenRequest r = call.body(TokenRequest.class);
         if (r.scopes() == null || r.scopes().isEmpty()) {
             throw ApiException.badRequest("give the permissions the token may use (scopes), e.g. [\"repo_read\"]");

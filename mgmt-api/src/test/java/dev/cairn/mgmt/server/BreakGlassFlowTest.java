@@ -97,6 +97,10 @@ class BreakGlassFlowTest {
             fx.clock.advance(Duration.ofMinutes(10));
             assertThat(bg.get("/api/v1/me").status()).isEqualTo(200);
         }
+        // 50 minutes in: a step-up route still works (the emergency has no second factor to prove again)
+        Browser.Response created = bg.post("/api/v1/users",
+                "{\"username\":\"temp-restore\",\"password\":\"" + ApplianceFixture.PASSWORD + "\",\"roles\":[\"backup-operator\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
         fx.clock.advance(Duration.ofMinutes(9));
         assertThat(bg.get("/api/v1/me").status()).as("alive at 59 minutes").isEqualTo(200);
         fx.clock.advance(Duration.ofMinutes(2));
