@@ -1,5 +1,9 @@
 package dev.cairn.mgmt.server;
 
+import dev.cairn.engine.lock.Approval;
+import dev.cairn.engine.lock.LockRefusedException;
+import dev.cairn.engine.lock.Locks;
+import dev.cairn.engine.repo.Repository;
 import dev.cairn.hsm.KeyNotFoundException;
 import dev.cairn.hsm.KeyStateException;
 import dev.cairn.hsm.TenantId;
@@ -16,6 +20,7 @@ import dev.cairn.mgmt.identity.Session;
 import dev.cairn.mgmt.identity.User;
 import dev.cairn.mgmt.identity.Sessions;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -275,8 +280,9 @@ final class AccessRoutes {
         String tenant = r.target().startsWith("tenant:") ? r.target().substring("tenant:".length()) : null;
         boolean executed;
         try {
-            executed = run(r, authorization, tenant, call);
-        } catch (KeyNotFoundException | KeyStateException | AuthorizationException | ApiException refused) {
+            executed = run(r, signed, authorization, tenant, call);
+        } catch (KeyNotFoundException | KeyStateException | AuthorizationException | ApiException
+                 | LockRefusedException refused) {
             // refused before anything changed: give the approval back so it can run again while its record is
             // valid. Any other failure may have happened half-way (a shredded key whose event could not be
             // written), so the request stays executed and the operator checks the key plane.
@@ -288,8 +294,24 @@ final class AccessRoutes {
     }
 
     /** Runs an approved action that this server executes; false for the ones it only hands the record out for. */
-    private boolean run(ApprovalRequest r, SignedApprovalAuthorization authorization, String tenant, Call call) {
+    private boolean run(ApprovalRequest r, SignedApproval signed, SignedApprovalAuthorization authorization,
+                        String tenant, Call call) {
         switch (r.action()) {
+            case ApprovalActions.RETENTION_REMOVE -> {
+                // the storage engine checks the signed record itself (Locks asks its Authorization)
+                Path repoDir = app.config().repository();
+                if (repoDir == null) {
+                    throw new ApiException(409, "No repository", "this appliance serves no repository");
+                }
+                String snapshot = r.target().substring("snapshot:".length());
+                try (Repository repo = Repository.open(repoDir, app.vault(), Repository.LockMode.SHARED, app.clock(),
+                        app.random())) {
+                    new Locks(repo).remove(app.config().tenant(), snapshot,
+                            List.of(Approval.signed(signed, app.approvalPublicKey(), app.config().approvers())));
+                } catch (IllegalArgumentException nothingToRemove) {
+                    throw ApiException.conflict("the snapshot has no lock to remove"); // refused before any change
+                }
+            }
             case ApprovalActions.KEY_DISABLE -> app.vault().disableKek(tenant, authorization);
             case ApprovalActions.KEY_ENABLE -> app.vault().enableKek(tenant, authorization);
             case ApprovalActions.KEY_DESTROY -> app.vault().destroyKek(tenant, authorization);

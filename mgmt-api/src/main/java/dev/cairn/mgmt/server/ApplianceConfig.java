@@ -87,7 +87,7 @@ public record ApplianceConfig(Path stateDir, String bindHost, int port, int mtls
 
     /** The same configuration serving {@code repository} (tenant {@code tenant}) with these backup sources. */
     public ApplianceConfig withRepository(Path repository, String tenant, Map<String, Path> sources,
-                                          Map<String, Path> restoreTargets, int publicAttemptsPerMinute) {
+                                          Map<String, Path> restoreTargets) {
         return new ApplianceConfig(stateDir, bindHost, port, mtlsPort, dnsNames, ipAddresses, rpId, origins, stepUpWindow,
                 approvers, repository, tenant, sources, restoreTargets, publicAttemptsPerMinute);
     }
