@@ -77,6 +77,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "a directory API restores may write into, in a new subdirectory each (repeatable)")
     Map<String, Path> restoreTargets = new LinkedHashMap<>();
 
+    @Option(names = "--approvers", defaultValue = "2",
+            description = "distinct approvers, other than the requester, a destructive operation needs (default 2; 1 to 9)")
+    int approvers;
+
+    @Option(names = "--step-up-minutes", defaultValue = "5",
+            description = "how recent MFA must be for destructive and key operations (default 5; 1 to 30)")
+    int stepUpMinutes;
+
     @Override
     public Integer call() throws Exception {
         if (demo != null) {
@@ -94,7 +102,8 @@ final class ServeCommand implements Callable<Integer> {
         List<String> names = dns.isEmpty() ? base.dnsNames() : dns;
         ApplianceConfig config = new ApplianceConfig(state, bind, port, mtlsPort, names,
                 ips.isEmpty() ? base.ipAddresses() : ips, names.getFirst(), Set.of("https://" + names.getFirst() + ":" + port),
-                Duration.ofMinutes(5), 2, repo, tenant, sources, restoreTargets, ApplianceConfig.DEFAULT_PUBLIC_ATTEMPTS);
+                Duration.ofMinutes(stepUpMinutes), approvers, repo, tenant, sources, restoreTargets,
+                ApplianceConfig.DEFAULT_PUBLIC_ATTEMPTS);
         KeyVault vault = Pkcs11KeyVault.open(hsm);
         Main.Running running;
         try {
