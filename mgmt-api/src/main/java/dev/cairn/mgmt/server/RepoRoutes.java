@@ -93,6 +93,9 @@ final class RepoRoutes {
                 Snapshot s = Backup.run(repo, new Backup.Options(app.config().tenant(), List.of(source),
                         new LinkedHashSet<>(Set.of("api")), "appliance", "auto",
                         (files, read, skipped) -> progress.done(read + skipped)));
+                // the engine reports progress while it works, not a last time at the end: the task ends at the total
+                progress.total(s.summary().bytes());
+                progress.done(s.summary().bytes());
                 return "snapshot " + s.shortId() + ": " + s.summary().files() + " files";
             }
         });
@@ -118,6 +121,8 @@ final class RepoRoutes {
             try (Repository repo = open(Repository.LockMode.SHARED)) {
                 Restore.Result result = Restore.run(repo, new Restore.Options(app.config().tenant(), r.snapshot(), into,
                         List.of(), false, (files, bytes) -> progress.done(bytes)));
+                progress.total(result.bytes());
+                progress.done(result.bytes());
                 return "restored " + result.files() + " files (" + result.bytes() + " bytes) of snapshot "
                         + result.snapshot().shortId() + " into " + into.getFileName()
                         + (result.skipped().isEmpty() ? "" : "; " + result.skipped().size() + " entries skipped, see cairn restore");
