@@ -244,6 +244,7 @@ public final class Elevations {
     /** Finished requests older than this are dropped from the file at the next change (the audit trail keeps them). */
     public static final Duration KEEP_FINISHED = Duration.ofDays(90);
 
+    /** Writes the state with {@code changed} in place (finished old requests dropped), then updates memory. */
     private void commit(Entry changed) {
         LinkedHashMap<String, Entry> next = new LinkedHashMap<>(entries);
         Instant now = clock.instant();

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -53,14 +52,11 @@ final class StateFile {
     /** Creates {@code dir} if needed and makes it 0700. */
     static void prepareDirectory(Path dir) {
         try {
-            Files.createDirectories(dir);
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new AccessStateException(dir + " is not a directory; give the service a directory of its own");
-            }
-            Files.setPosixFilePermissions(dir, DIR_MODE);
+            PrivateFiles.prepareDirectory(dir);
         } catch (IOException e) {
             throw new AccessStateException("cannot prepare the state directory " + dir + " ("
-                    + e.getClass().getSimpleName() + "); check that it exists and belongs to the service user", e);
+                    + e.getClass().getSimpleName() + "); check that it is a directory of its own and belongs to the"
+                    + " service user", e);
         }
     }
 

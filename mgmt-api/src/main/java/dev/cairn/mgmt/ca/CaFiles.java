@@ -5,8 +5,6 @@ import dev.cairn.mgmt.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -23,19 +21,13 @@ final class CaFiles {
 
     /** Creates {@code dir} with mode 0700, or narrows an existing directory to 0700. */
     static void ensureDirectory(Path dir) {
+        if (java.nio.file.Files.isSymbolicLink(dir)) {
+            throw new IllegalArgumentException("the CA directory " + dir + " is a symbolic link; give the real directory");
+        }
         try {
-            if (Files.isSymbolicLink(dir)) {
-                throw new IllegalArgumentException("the CA directory " + dir + " is a symbolic link; give the real directory");
-            }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-                fsyncDirectory(dir.toAbsolutePath().getParent());
-            }
-            if (!Files.getPosixFilePermissions(dir).equals(DIR_MODE)) {
-                Files.setPosixFilePermissions(dir, DIR_MODE);
-            }
+            PrivateFiles.prepareDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the CA directory " + dir + " (mode 0700)", e);
+            throw new UncheckedIOException("cannot create the CA directory " + dir + " (mode 0700): " + e.getMessage(), e);
         }
     }
 

@@ -29,6 +29,23 @@ public final class PrivateFiles {
     }
 
     /**
+     * Makes {@code dir} a directory only its owner can use: created mode 0700 if absent (the new entry made
+     * durable in its parent), narrowed to 0700 if it exists. A symbolic link or a file in its place is refused.
+     */
+    public static void prepareDirectory(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException(dir + " is a symbolic link; give the real directory");
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            fsyncDirectory(dir.toAbsolutePath().getParent());
+        }
+        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(DIR_MODE)) {
+            Files.setPosixFilePermissions(dir, DIR_MODE);
+        }
+    }
+
+    /**
      * Replaces {@code file} with {@code data} through {@code tmp} (a path in the same directory that nothing else
      * uses; a leftover from a crash is removed first). On failure the temp file is removed and {@code file} is
      * unchanged.

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -27,8 +26,7 @@ final class SecureFiles {
     /** Creates {@code dir} (0700) if needed, tightens it to 0700, and removes temporaries a crash left behind. */
     static void prepareDir(Path dir) {
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            PrivateFiles.prepareDirectory(dir);
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
                 for (Path p : s) {
                     Files.deleteIfExists(p);

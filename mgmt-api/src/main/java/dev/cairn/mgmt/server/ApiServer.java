@@ -41,8 +41,11 @@ public final class ApiServer {
 
     /** Adds every route of {@link ApiRoutes#table} behind the gate, the security headers and the fallbacks. */
     public static void routing(HttpRouting.Builder routing, Appliance app) {
-        Gate gate = new Gate(app);
-        List<ApiRoute> table = ApiRoutes.table(app);
+        routing(routing, new Gate(app), ApiRoutes.table(app));
+    }
+
+    /** As {@link #routing(HttpRouting.Builder, Appliance)} with a gate and table both listeners share. */
+    private static void routing(HttpRouting.Builder routing, Gate gate, List<ApiRoute> table) {
         routing.addFilter((chain, req, res) -> {
             SecurityHeaders.ALL.forEach((k, v) -> res.header(HeaderNames.create(k), v));
             chain.proceed();
@@ -139,14 +142,17 @@ public final class ApiServer {
         Tls mtls = Tls.builder().sslContext(mutual).sslParameters(TlsPolicy.serverParameters(mutual, true))
                 .clientAuth(TlsClientAuth.REQUIRED).build();
         DirectHandlers direct = directHandlers();
+        // one gate and one table for both listeners: one rate limiter, one set of MFA-failure counters
+        Gate gate = new Gate(app);
+        List<ApiRoute> table = ApiRoutes.table(app);
         builder.host(config.bindHost())
                 .directHandlers(direct)
                 .port(config.port())
                 .tls(tls)
                 .maxPayloadSize(MAX_BODY_BYTES)
-                .routing(r -> routing(r, app))
+                .routing(r -> routing(r, gate, table))
                 .putSocket(MTLS_SOCKET, s -> s.host(config.bindHost()).port(config.mtlsPort()).tls(mtls)
                         .maxPayloadSize(MAX_BODY_BYTES).directHandlers(direct))
-                .routing(MTLS_SOCKET, r -> routing(r, app));
+                .routing(MTLS_SOCKET, r -> routing(r, gate, table));
     }
 }

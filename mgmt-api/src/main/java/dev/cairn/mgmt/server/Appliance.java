@@ -14,6 +14,7 @@ import dev.cairn.mgmt.audit.KeyEventAuditor;
 import dev.cairn.mgmt.auth.LockoutPolicy;
 import dev.cairn.mgmt.auth.PasswordHasher;
 import dev.cairn.mgmt.ca.ApplianceCa;
+import dev.cairn.mgmt.files.PrivateFiles;
 import dev.cairn.mgmt.identity.ApiTokens;
 import dev.cairn.mgmt.identity.Enrollment;
 import dev.cairn.mgmt.identity.Mfa;
@@ -25,9 +26,7 @@ import dev.cairn.mgmt.webauthn.WebAuthn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,10 +172,7 @@ public final class Appliance implements AutoCloseable {
 
     static Path privateDir(Path dir) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-            }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            PrivateFiles.prepareDirectory(dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the state directory " + dir + "; check permissions", e);

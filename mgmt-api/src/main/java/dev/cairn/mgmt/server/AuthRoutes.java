@@ -323,8 +323,7 @@ final class AuthRoutes {
             throw ApiException.badRequest("username must match [a-z0-9][a-z0-9._@-]{0,63}");
         }
         if (PasswordPolicy.check(r.password()) != PasswordPolicy.Result.OK) {
-            throw ApiException.badRequest("the password must have " + PasswordPolicy.MIN_CODE_POINTS + " to "
-                    + PasswordPolicy.MAX_CODE_POINTS + " characters");
+            throw Gate.weakPassword(); // checked before the one-time token is used up
         }
         Appliance.checkNotReserved(r.username());
         endCurrentSession(call);

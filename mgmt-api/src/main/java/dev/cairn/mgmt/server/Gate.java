@@ -400,8 +400,7 @@ final class Gate {
             return ApiException.conflict("a user with that name exists");
         }
         if (e instanceof dev.cairn.mgmt.identity.WeakPasswordException) {
-            return ApiException.badRequest("the password must have " + dev.cairn.mgmt.auth.PasswordPolicy.MIN_CODE_POINTS
-                    + " to " + dev.cairn.mgmt.auth.PasswordPolicy.MAX_CODE_POINTS + " characters");
+            return weakPassword();
         }
         if (e instanceof dev.cairn.hsm.approval.AuthorizationException a) {
             return ApiException.forbidden("the key plane refused the approval record: " + a.getMessage());
@@ -447,6 +446,12 @@ final class Gate {
             }
         }
         return b.toString();
+    }
+
+    /** The answer to a password the policy refuses (docs/auth.md, section 1). */
+    static ApiException weakPassword() {
+        return ApiException.badRequest("the password must have " + dev.cairn.mgmt.auth.PasswordPolicy.MIN_CODE_POINTS
+                + " to " + dev.cairn.mgmt.auth.PasswordPolicy.MAX_CODE_POINTS + " characters");
     }
 
     static String sourceIp(ServerRequest req) {

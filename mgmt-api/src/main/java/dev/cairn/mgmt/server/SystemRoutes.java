@@ -82,8 +82,15 @@ final class SystemRoutes {
         return Reply.json(up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
     }
 
+    private volatile String openapi;
+
     private Object openapi(Call call) {
-        return Reply.text("application/yaml", OpenApi.yaml(ApiRoutes.table(app)));
+        String yaml = openapi;
+        if (yaml == null) { // built once: the table cannot change while the server runs
+            yaml = OpenApi.yaml(ApiRoutes.table(app));
+            openapi = yaml;
+        }
+        return Reply.text("application/yaml", yaml);
     }
 
     private Object metrics(Call call) {
